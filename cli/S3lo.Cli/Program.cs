@@ -1,0 +1,3 @@
+using Cocona;
+
+var app = CoconaLiteApp.Create(args);

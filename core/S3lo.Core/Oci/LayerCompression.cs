@@ -1,0 +1,8 @@
+namespace S3lo.Core.Oci;
+
+public enum LayerCompression
+{
+    None,
+    Gzip,
+    Zstd,
+}

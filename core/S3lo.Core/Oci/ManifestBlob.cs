@@ -1,0 +1,92 @@
+using System.Text.Json;
+using S3lo.Core.Digests;
+using S3lo.Core.Errors;
+
+namespace S3lo.Core.Oci;
+
+/// <summary>
+/// A manifest or index exactly as stored or received (its bytes define its digest), with the
+/// parsed form alongside. Exactly one of <see cref="Manifest"/> and <see cref="Index"/> is set.
+/// </summary>
+public sealed class ManifestBlob
+{
+    private ManifestBlob(byte[] bytes, string mediaType, ImageManifest? manifest, ImageIndex? index)
+    {
+        Bytes = bytes;
+        MediaType = mediaType;
+        Manifest = manifest;
+        Index = index;
+        Digest = Digest.Compute(bytes);
+    }
+
+    public byte[] Bytes { get; }
+    public string MediaType { get; }
+    public Digest Digest { get; }
+    public long Size => Bytes.LongLength;
+    public ImageManifest? Manifest { get; }
+    public ImageIndex? Index { get; }
+    public bool IsIndex => Index is not null;
+
+    public Descriptor ToDescriptor(Platform? platform = null) =>
+        new() { MediaType = MediaType, Digest = Digest.ToString(), Size = Size, Platform = platform };
+
+    /// <summary>
+    /// Parses stored or received bytes. The media type comes from the document's own
+    /// <c>mediaType</c>, else from <paramref name="mediaTypeHint"/> (a descriptor or a
+    /// Content-Type), else from its shape (<c>manifests</c> means an index).
+    /// </summary>
+    public static ManifestBlob Parse(byte[] bytes, string what, string? mediaTypeHint = null)
+    {
+        if (bytes.Length > OciJson.MaxDocumentBytes)
+            throw new S3loException($"{what} is {bytes.Length} bytes, over the {OciJson.MaxDocumentBytes}-byte limit for manifests");
+        var mediaType = ReadMediaType(bytes, what) ?? mediaTypeHint;
+        bool isIndex;
+        if (MediaTypes.IsIndex(mediaType)) isIndex = true;
+        else if (MediaTypes.IsManifest(mediaType)) isIndex = false;
+        else if (mediaType is null) isIndex = HasProperty(bytes, "manifests");
+        else throw new S3loException($"{what} has unsupported media type '{mediaType}'");
+        mediaType ??= isIndex ? MediaTypes.OciIndex : MediaTypes.OciManifest;
+        return isIndex
+            ? new ManifestBlob(bytes, mediaType, null, OciJson.ParseIndex(bytes, what))
+            : new ManifestBlob(bytes, mediaType, Validate(OciJson.ParseManifest(bytes, what), what), null);
+    }
+
+    public static ManifestBlob FromManifest(ImageManifest manifest) =>
+        Parse(OciJson.Serialize(manifest), "generated manifest");
+
+    private static ImageManifest Validate(ImageManifest manifest, string what)
+    {
+        if (manifest.SchemaVersion != 2)
+            throw new S3loException($"{what} has schemaVersion {manifest.SchemaVersion}; only schema 2 manifests are supported");
+        return manifest;
+    }
+
+    private static string? ReadMediaType(byte[] bytes, string what)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 32 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                throw new S3loException($"{what} is not a JSON object");
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName) continue;
+                var isMediaType = reader.ValueTextEquals("mediaType"u8);
+                reader.Read();
+                if (isMediaType && reader.TokenType == JsonTokenType.String) return reader.GetString();
+                reader.Skip();
+            }
+            return null;
+        }
+        catch (JsonException e)
+        {
+            throw new S3loException($"{what} is not valid JSON: {e.Message}", inner: e);
+        }
+    }
+
+    private static bool HasProperty(byte[] bytes, string name)
+    {
+        using var doc = JsonDocument.Parse(bytes);
+        return doc.RootElement.TryGetProperty(name, out _);
+    }
+}
