@@ -1,3 +1,45 @@
 using Cocona;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using S3lo.Cli.Commands;
+using S3lo.Cli.Hosting;
+using S3lo.Core.Bucket;
+using S3lo.Core.Storage;
+using S3lo.Core.Transfer;
+using S3lo.Docker;
+using S3lo.Providers.Local;
 
-var app = CoconaLiteApp.Create(args);
+if (UsageGuard.Check(args) is { } usageExit) return usageExit;
+
+var builder = CoconaApp.CreateBuilder(args, options =>
+{
+    options.EnableShellCompletionSupport = true;
+    options.TreatPublicMethodsAsCommands = false;
+});
+builder.Logging.ClearProviders();
+if (args.Contains("--verbose") || args.Contains("-v"))
+{
+    builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug);
+    builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+}
+
+builder.Services
+    .AddLocalStoreProvider()
+    .AddSingleton<ObjectStoreFactory>()
+    .AddSingleton<BucketOpener>()
+    .AddSingleton<TransferEngine>()
+    .AddSingleton(TimeProvider.System)
+    .AddSingleton<ImagePusher>()
+    .AddSingleton<ImagePuller>()
+    .AddSingleton<CommandRunner>();
+
+var app = builder.Build();
+app.UseFilter(new UsageErrorFilter());
+app.AddCommands<PushCommand>();
+app.AddCommands<PullCommand>();
+app.AddCommands<ListCommand>();
+app.AddCommands<InspectCommand>();
+app.AddCommands<DeleteCommand>();
+app.AddCommands<InitCommand>();
+await app.RunAsync();
+return UsageGuard.MapExitCode(Environment.ExitCode);

@@ -6,7 +6,7 @@ namespace S3lo.Core.Errors;
 /// </summary>
 public class S3loException : Exception
 {
-    public S3loException(string message, int exitCode = ExitCodes.Failed, string? hint = null, Exception? inner = null)
+    public S3loException(string message, string? hint = null, int exitCode = ExitCodes.Failed, Exception? inner = null)
         : base(message, inner)
     {
         ExitCode = exitCode;

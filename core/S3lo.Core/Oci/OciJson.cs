@@ -10,7 +10,6 @@ namespace S3lo.Core.Oci;
 [JsonSerializable(typeof(ImageIndex))]
 [JsonSerializable(typeof(ImageConfig))]
 [JsonSerializable(typeof(Descriptor))]
-[JsonSerializable(typeof(OciLayoutFile))]
 internal sealed partial class OciJsonContext : JsonSerializerContext;
 
 /// <summary>Reading untrusted OCI JSON (size-limited) and writing generated documents deterministically.</summary>
@@ -36,7 +35,6 @@ public static class OciJson
 
     public static byte[] Serialize(ImageManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(manifest, Writer.ImageManifest);
     public static byte[] Serialize(ImageIndex index) => JsonSerializer.SerializeToUtf8Bytes(index, Writer.ImageIndex);
-    public static byte[] Serialize(OciLayoutFile layout) => JsonSerializer.SerializeToUtf8Bytes(layout, Writer.OciLayoutFile);
 
     public static ImageManifest ParseManifest(ReadOnlySpan<byte> json, string what) => Parse(json, what, Reader.ImageManifest);
     public static ImageIndex ParseIndex(ReadOnlySpan<byte> json, string what) => Parse(json, what, Reader.ImageIndex);

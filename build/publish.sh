@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Publish the s3lo CLI as one Native AOT executable: artifacts/<RID>/s3lo (Release).
+#
+#   build/publish.sh [RID]          RID defaults to linux-x64 (needs clang and zlib1g-dev:
+#                                   eng/services.sh install build)
+#
+# Fails when the publish reports any trim/AOT warning (IL2xxx/IL3xxx) other than the two
+# accepted aggregated ones for Cocona, which is rooted whole and cannot be annotated:
+# IL2104 / IL3053 naming assembly 'Cocona' or 'Cocona.Core'.
+# The full log is kept in artifacts/publish-<RID>.log.
+set -euo pipefail
+
+RID=${1:-linux-x64}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+PROJECT=cli/S3lo.Cli/S3lo.Cli.csproj
+EXE=s3lo; case "$RID" in win-*) EXE=s3lo.exe ;; esac
+OUT=$ROOT/artifacts/$RID
+LOG=$ROOT/artifacts/publish-$RID.log
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+mkdir -p "$ROOT/artifacts"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/s3lo-publish.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# ILC only reports its warnings when it runs: drop its incremental output so that an
+# unchanged tree still shows (and is checked for) every IL warning.
+rm -rf "cli/S3lo.Cli/obj/Release/net10.0/$RID/native"
+# no stale binary survives a failed publish
+rm -rf "$OUT"
+
+echo "publish: $PROJECT -r $RID (log: ${LOG#"$ROOT"/})"
+t0=$SECONDS
+set +e
+dotnet publish "$PROJECT" -c Release -r "$RID" -o "$TMP/out" -nologo -tl:off -v:minimal >"$LOG" 2>&1
+rc=$?
+set -e
+# warnings and errors, each once (msbuild repeats them in its summary)
+diag=$(grep -E ': (warning|error) |(warning|error) IL[0-9]{4}' "$LOG" | sort -u || true)
+[ -z "$diag" ] || echo "$diag"
+if [ $rc -ne 0 ]; then
+  [ -n "$diag" ] || tail -n 20 "$LOG"
+  echo "publish: FAILED (dotnet publish exit $rc; log: ${LOG#"$ROOT"/})" >&2
+  exit 1
+fi
+
+# Trim/AOT warnings other than the accepted Cocona aggregates fail the publish.
+bad=$(grep -E '(warning|error) IL[23][0-9]{3}' "$LOG" \
+      | grep -vE "(IL2104|IL3053): Assembly 'Cocona(\.Core)?' produced" | sort -u || true)
+if [ -n "$bad" ]; then
+  echo "publish: FAILED: trim/AOT warnings other than the accepted Cocona IL2104/IL3053:" >&2
+  echo "$bad" >&2
+  exit 1
+fi
+
+[ -f "$TMP/out/$EXE" ] || { echo "publish: FAILED: $TMP/out/$EXE was not produced" >&2; ls -la "$TMP/out" >&2; exit 1; }
+mkdir -p "$OUT"
+cp "$TMP/out/$EXE" "$OUT/$EXE"
+chmod +x "$OUT/$EXE"
+size=$(stat -c %s "$OUT/$EXE")
+echo "publish: ${OUT#"$ROOT"/}/$EXE $(awk -v b="$size" 'BEGIN{printf "%.1f MB", b/1048576}') ($size bytes) in $((SECONDS - t0)) s"

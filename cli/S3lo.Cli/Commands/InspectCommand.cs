@@ -1,0 +1,51 @@
+using Cocona;
+using S3lo.Cli.Hosting;
+using S3lo.Cli.Output;
+using S3lo.Core.Bucket;
+using S3lo.Core.Endpoints;
+using S3lo.Core.Errors;
+using S3lo.Core.Inspection;
+using S3lo.Core.References;
+
+namespace S3lo.Cli.Commands;
+
+public sealed class InspectCommand(CommandRunner runner, BucketOpener buckets)
+{
+    [Command("inspect", Description = "Show an image: platforms, layers, sizes")]
+    public Task<int> Inspect([Argument(Description = "SCHEME://BUCKET/IMAGE:TAG or IMAGE@sha256:...")] string reference, GlobalOptions global) =>
+        runner.RunAsync(global, async context =>
+        {
+            var image = ReferenceParser.ParseImage(reference);
+            await using var bucket = await buckets.OpenAsync(image.Location, context.StoreOptions, context.Token);
+            await using var source = new BucketImageSource(bucket, image.Repository, image.Tag, image.Digest);
+            var details = await ImageInspector.InspectAsync(source, image.ToString(), context.Token);
+            if (!StructuredWriter.TryWrite(context.Format, details, c => c.ImageDetails)) PrintText(details);
+            return ExitCodes.Success;
+        });
+
+    private static void PrintText(ImageDetails details)
+    {
+        Console.WriteLine($"reference:  {details.Reference}");
+        Console.WriteLine($"digest:     {details.Digest}");
+        Console.WriteLine($"media type: {details.MediaType}");
+        Console.WriteLine(details.Type == "index"
+            ? $"type:       index with {details.Platforms.Count} platforms" + (details.Attestations.Count > 0 ? $" and {details.Attestations.Count} attestations" : "")
+            : "type:       single-arch");
+        foreach (var p in details.Platforms)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{p.Platform}");
+            Console.WriteLine($"  digest:  {p.Digest}");
+            Console.WriteLine($"  created: {(p.Created is { } c ? c.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) : "unknown")}");
+            Console.WriteLine($"  config:  {p.ConfigDigest}{(p.ConfigMissing ? " (missing from the bucket)" : "")}");
+            Console.WriteLine($"  size:    {Sizes.Human(p.TotalSize)} ({p.Layers.Count} layer{(p.Layers.Count == 1 ? "" : "s")})");
+            foreach (var layer in p.Layers) Console.WriteLine($"    {layer.Digest}  {Sizes.Human(layer.Size)}");
+        }
+        if (details.Attestations.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("attestations");
+            foreach (var a in details.Attestations) Console.WriteLine($"  {a.Digest}" + (a.For is null ? "" : $"  for {a.For}"));
+        }
+    }
+}

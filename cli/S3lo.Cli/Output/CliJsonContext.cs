@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using S3lo.Core.Inspection;
+
+namespace S3lo.Cli.Output;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ImageDetails))]
+[JsonSerializable(typeof(List<TagListing>))]
+[JsonSerializable(typeof(TransferSummary))]
+[JsonSerializable(typeof(DeleteSummary))]
+[JsonSerializable(typeof(InitSummary))]
+public sealed partial class CliJsonContext : JsonSerializerContext;
+
+public sealed record TagListing(string Image, string Tag);
+
+public sealed record TransferSummary
+{
+    public required string Source { get; init; }
+    public required string Destination { get; init; }
+    public required string Digest { get; init; }
+    public required IReadOnlyList<string> Platforms { get; init; }
+    public int BlobsCopied { get; init; }
+    public long BytesCopied { get; init; }
+    public int BlobsSkipped { get; init; }
+    public long BytesSkipped { get; init; }
+    public bool Unchanged { get; init; }
+    public bool? Exported { get; init; }
+}
+
+public sealed record DeleteSummary(string Deleted);
+
+public sealed record InitSummary(string Store, bool ConfigWritten);

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using S3lo.Core.Oci;
+using S3lo.Core.Transfer;
+
+namespace S3lo.Cli.Output;
+
+/// <summary>
+/// Renders a transfer on stderr: one self-rewriting progress line on a terminal; on a pipe or in CI
+/// nothing but messages. Per-blob events go to the debug log (--verbose).
+/// </summary>
+internal sealed class ConsoleTransferObserver(string action, bool interactive, ILogger logger) : ITransferObserver
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, long> _bytes = new(StringComparer.Ordinal);
+    private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
+    private int _started, _completed, _skipped;
+    private bool _drawn;
+
+    public void BlobSkipped(Descriptor blob)
+    {
+        logger.LogDebug("skip {Digest} ({Size} bytes): already there", blob.Digest, blob.Size);
+        lock (_lock) _skipped++;
+    }
+
+    public void BlobStarted(Descriptor blob)
+    {
+        logger.LogDebug("copy {Digest} ({Size} bytes)", blob.Digest, blob.Size);
+        lock (_lock)
+        {
+            _started++;
+            _bytes[blob.Digest] = 0;
+        }
+        Draw(force: true);
+    }
+
+    public void BlobProgress(Descriptor blob, long bytesSoFar)
+    {
+        lock (_lock) _bytes[blob.Digest] = bytesSoFar;
+        Draw(force: false);
+    }
+
+    public void BlobCompleted(Descriptor blob)
+    {
+        logger.LogDebug("done {Digest}", blob.Digest);
+        lock (_lock) _completed++;
+        Draw(force: true);
+    }
+
+    public void Message(string text)
+    {
+        lock (_lock)
+        {
+            ClearLine();
+            Console.Error.WriteLine(text);
+        }
+    }
+
+    /// <summary>Removes the progress line so the result prints on a clean line.</summary>
+    public void Finish()
+    {
+        lock (_lock) ClearLine();
+    }
+
+    private void Draw(bool force)
+    {
+        if (!interactive) return;
+        lock (_lock)
+        {
+            if (!force && _sinceDraw.ElapsedMilliseconds < 100) return;
+            _sinceDraw.Restart();
+            var total = _bytes.Values.Sum();
+            var line = $"{action}: {_completed}/{_started} blobs, {Sizes.Human(total)}" + (_skipped > 0 ? $", {_skipped} already there" : "");
+            Console.Error.Write("\r" + line.PadRight(Math.Min(Console.BufferWidth > 0 ? Console.BufferWidth - 1 : 79, 100)));
+            _drawn = true;
+        }
+    }
+
+    private void ClearLine()
+    {
+        if (!_drawn) return;
+        Console.Error.Write("\r" + new string(' ', 79) + "\r");
+        _drawn = false;
+    }
+}

@@ -1,0 +1,48 @@
+using S3lo.Core.Digests;
+using S3lo.Core.Oci;
+
+namespace S3lo.Core.Bucket;
+
+/// <summary>
+/// Every key s3lo reads or writes (SPEC section 2, compatible with s3lo v1.1+), in one place.
+/// See docs/bucket-layout.md for the keys this tool adds.
+/// </summary>
+public static class BucketLayout
+{
+    public const string BlobsPrefix = "blobs/sha256/";
+    public const string ManifestsPrefix = "manifests/";
+    public const string ManifestFileName = "manifest.json";
+    public const string OciLayoutFileName = "oci-layout";
+    public const string HistoryFileName = "history.json";
+    public const string SignaturesDirectoryName = "signatures";
+    public const string ConfigKey = "s3lo.yaml";
+
+    /// <summary>diff ID → stored layer blob, per compression (an s3lo v2 addition, ignored by v1).</summary>
+    public const string DiffIdIndexPrefix = "s3lo-index/diff-ids/";
+
+    public static string BlobKey(Digest digest) => BlobsPrefix + digest.Hex;
+
+    public static string TagPrefix(string repository, string tag) => $"{ManifestsPrefix}{repository}/{tag}/";
+
+    public static string ManifestKey(string repository, string tag) => TagPrefix(repository, tag) + ManifestFileName;
+
+    public static string OciLayoutKey(string repository, string tag) => TagPrefix(repository, tag) + OciLayoutFileName;
+
+    public static string HistoryKey(string repository, string tag) => TagPrefix(repository, tag) + HistoryFileName;
+
+    public static string SignaturesPrefix(string repository, string tag) => TagPrefix(repository, tag) + SignaturesDirectoryName + "/";
+
+    public static string DiffIdKey(Digest diffId, LayerCompression compression) =>
+        $"{DiffIdIndexPrefix}{compression.ToString().ToLowerInvariant()}/sha256/{diffId.Hex}";
+
+    /// <summary>Parses <c>manifests/&lt;repo&gt;/&lt;tag&gt;/manifest.json</c>; null for any other key.</summary>
+    public static (string Repository, string Tag)? ParseManifestKey(string key)
+    {
+        if (!key.StartsWith(ManifestsPrefix, StringComparison.Ordinal) || !key.EndsWith("/" + ManifestFileName, StringComparison.Ordinal))
+            return null;
+        var middle = key[ManifestsPrefix.Length..^(ManifestFileName.Length + 1)];
+        var slash = middle.LastIndexOf('/');
+        if (slash <= 0 || slash == middle.Length - 1) return null;
+        return (middle[..slash], middle[(slash + 1)..]);
+    }
+}

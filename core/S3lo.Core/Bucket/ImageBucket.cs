@@ -1,0 +1,197 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using S3lo.Core.Digests;
+using S3lo.Core.Errors;
+using S3lo.Core.Oci;
+using S3lo.Core.Storage;
+
+namespace S3lo.Core.Bucket;
+
+/// <summary>
+/// The registry view of a bucket: blobs, tags, history and the diff-ID index, laid out as
+/// <see cref="BucketLayout"/> says, over any <see cref="IObjectStore"/>.
+/// </summary>
+public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
+{
+    private const int MaxHistoryEntries = 1000;
+    // Byte-for-byte what s3lo v1 writes.
+    private static readonly byte[] OciLayoutBytes = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
+
+    public IObjectStore Store { get; } = store;
+    public string Name => Store.DisplayName;
+
+    public Task<ObjectInfo?> HeadBlobAsync(Digest digest, CancellationToken ct) =>
+        Store.HeadAsync(BucketLayout.BlobKey(digest), ct);
+
+    public async Task<bool> HasBlobAsync(Digest digest, long expectedSize, CancellationToken ct)
+    {
+        var info = await HeadBlobAsync(digest, ct).ConfigureAwait(false);
+        // A blob of the wrong size is corrupt (or a leftover): treat it as absent so it is rewritten.
+        return info is not null && (expectedSize < 0 || info.Size == expectedSize);
+    }
+
+    public async Task<Stream> OpenBlobAsync(Digest digest, CancellationToken ct)
+    {
+        try
+        {
+            return await Store.OpenReadAsync(BucketLayout.BlobKey(digest), ct).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
+            throw new NotFoundException($"blob {digest} is missing from {Name}", "run 's3lo doctor' on the bucket, or push/copy the image again");
+        }
+    }
+
+    /// <summary>Stores a blob whose stream verifies itself; an existing blob of the same digest is left as is.</summary>
+    public async Task PutBlobAsync(Digest digest, Stream verifiedContent, long size, CancellationToken ct)
+    {
+        var options = PutOptions.Blob with { Condition = WriteCondition.IfAbsent, ContentType = "application/octet-stream" };
+        try
+        {
+            await Store.PutAsync(BucketLayout.BlobKey(digest), verifiedContent, size, options, ct).ConfigureAwait(false);
+        }
+        catch (PreconditionFailedException)
+        {
+            // Content-addressed: whoever wrote it first wrote the same bytes.
+        }
+    }
+
+    public async Task<TagRecord?> ReadTagAsync(string repository, string tag, CancellationToken ct)
+    {
+        var key = BucketLayout.ManifestKey(repository, tag);
+        var info = await Store.HeadAsync(key, ct).ConfigureAwait(false);
+        if (info is null) return null;
+        if (info.Size > OciJson.MaxDocumentBytes)
+            throw new S3loException($"{Name}/{key} is {info.Size} bytes, over the {OciJson.MaxDocumentBytes}-byte manifest limit");
+        byte[] bytes;
+        try
+        {
+            bytes = await ReadAllAsync(key, ct).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+        return new TagRecord(repository, tag, ManifestBlob.Parse(bytes, $"manifest of {repository}:{tag}"), info.ETag);
+    }
+
+    /// <summary>
+    /// The commit point of a push: writes manifest.json under <paramref name="condition"/> (so a
+    /// concurrent push to the same tag is detected), then the oci-layout marker.
+    /// </summary>
+    public async Task WriteTagAsync(string repository, string tag, ManifestBlob manifest, WriteCondition condition, CancellationToken ct)
+    {
+        using (var content = new MemoryStream(manifest.Bytes, writable: false))
+        {
+            var options = PutOptions.Metadata with { Condition = condition, ContentType = manifest.MediaType };
+            await Store.PutAsync(BucketLayout.ManifestKey(repository, tag), content, manifest.Size, options, ct).ConfigureAwait(false);
+        }
+        var layout = OciLayoutBytes;
+        using var layoutContent = new MemoryStream(layout, writable: false);
+        await Store.PutAsync(BucketLayout.OciLayoutKey(repository, tag), layoutContent, layout.Length, PutOptions.Metadata, ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(string repository, string tag, CancellationToken ct)
+    {
+        try
+        {
+            var bytes = await ReadAllAsync(BucketLayout.HistoryKey(repository, tag), ct).ConfigureAwait(false);
+            return JsonSerializer.Deserialize(bytes, BucketJsonContext.Compact.ListHistoryEntry) ?? [];
+        }
+        catch (ObjectNotFoundException)
+        {
+            return [];
+        }
+        catch (JsonException)
+        {
+            // A damaged history must not block a push; doctor reports it.
+            return [];
+        }
+    }
+
+    public async Task AppendHistoryAsync(string repository, string tag, HistoryEntry entry, CancellationToken ct)
+    {
+        var history = (await ReadHistoryAsync(repository, tag, ct).ConfigureAwait(false)).ToList();
+        history.Insert(0, entry);
+        if (history.Count > MaxHistoryEntries) history.RemoveRange(MaxHistoryEntries, history.Count - MaxHistoryEntries);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(history, BucketJsonContext.Compact.ListHistoryEntry);
+        using var content = new MemoryStream(bytes, writable: false);
+        await Store.PutAsync(BucketLayout.HistoryKey(repository, tag), content, bytes.Length, PutOptions.Metadata, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Every tag in the bucket as (repository, tag), in no promised order.</summary>
+    public async IAsyncEnumerable<(string Repository, string Tag)> ListTagsAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var info in Store.ListAsync(BucketLayout.ManifestsPrefix, ct).ConfigureAwait(false))
+        {
+            if (BucketLayout.ParseManifestKey(info.Key) is { } name) yield return name;
+        }
+    }
+
+    /// <summary>
+    /// Removes a tag's files (never blobs). Only the files a tag owns are deleted: a prefix delete
+    /// could reach another image whose name continues the path (org/app:1.0 vs org/app/1.0:v1).
+    /// </summary>
+    public async Task<bool> DeleteTagAsync(string repository, string tag, CancellationToken ct)
+    {
+        var manifestKey = BucketLayout.ManifestKey(repository, tag);
+        if (await Store.HeadAsync(manifestKey, ct).ConfigureAwait(false) is null) return false;
+        // The manifest goes first: from then on the tag is gone, whatever happens to the rest.
+        await Store.DeleteAsync(manifestKey, ct).ConfigureAwait(false);
+        var signatures = BucketLayout.SignaturesPrefix(repository, tag);
+        await foreach (var info in Store.ListAsync(signatures, ct).ConfigureAwait(false))
+        {
+            if (!info.Key[signatures.Length..].Contains('/')) await Store.DeleteAsync(info.Key, ct).ConfigureAwait(false);
+        }
+        await Store.DeleteAsync(BucketLayout.HistoryKey(repository, tag), ct).ConfigureAwait(false);
+        await Store.DeleteAsync(BucketLayout.OciLayoutKey(repository, tag), ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The stored blob for a layer tar in a compression, if the index has one whose blob still exists.</summary>
+    public async Task<Descriptor?> FindIndexedLayerAsync(Digest diffId, LayerCompression compression, CancellationToken ct)
+    {
+        IndexedLayer? entry;
+        try
+        {
+            var bytes = await ReadAllAsync(BucketLayout.DiffIdKey(diffId, compression), ct).ConfigureAwait(false);
+            entry = JsonSerializer.Deserialize(bytes, BucketJsonContext.Compact.IndexedLayer);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        if (entry is null || entry.DiffId != diffId.ToString() || !Digest.TryParse(entry.Digest, out var blob)) return null;
+        if (!await HasBlobAsync(blob, entry.Size, ct).ConfigureAwait(false)) return null;
+        return new Descriptor { MediaType = entry.MediaType, Digest = entry.Digest, Size = entry.Size };
+    }
+
+    public async Task RecordIndexedLayerAsync(Digest diffId, LayerCompression compression, Descriptor blob, CancellationToken ct)
+    {
+        var entry = new IndexedLayer { DiffId = diffId.ToString(), MediaType = blob.MediaType, Digest = blob.Digest, Size = blob.Size };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(entry, BucketJsonContext.Compact.IndexedLayer);
+        using var content = new MemoryStream(bytes, writable: false);
+        await Store.PutAsync(BucketLayout.DiffIdKey(diffId, compression), content, bytes.Length, PutOptions.Metadata, ct).ConfigureAwait(false);
+    }
+
+    public async Task<byte[]> ReadAllAsync(string key, CancellationToken ct)
+    {
+        await using var stream = await Store.OpenReadAsync(key, ct).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + n > OciJson.MaxDocumentBytes)
+                throw new S3loException($"{Name}/{key} is over the {OciJson.MaxDocumentBytes}-byte limit for JSON documents");
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
+    }
+
+    public ValueTask DisposeAsync() => Store.DisposeAsync();
+}

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using S3lo.Core.Digests;
+using S3lo.Core.Errors;
+
+namespace S3lo.Docker;
+
+/// <summary>
+/// Writes a classic docker-archive (what <c>POST /images/load</c> takes) forward-only into a stream: no
+/// seeking, so it can feed the daemon through a pipe while blobs still arrive. Each entry's size is
+/// declared up front and the content must be exactly that long. Not thread-safe: one writer at a time.
+/// Docker 20.10 loads gzip-compressed layer.tar entries but not zstd ones: decompress zstd first.
+/// </summary>
+public sealed class DockerArchiveWriter
+{
+    private const int CopyBufferSize = 1024 * 1024;
+    private static readonly JsonSerializerOptions ManifestJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly DockerJsonContext ManifestContext = new(ManifestJson);
+
+    private readonly Stream _output;
+    private readonly List<string> _layers = [];
+    private readonly Dictionary<Digest, string> _layerPaths = [];
+    private string? _configPath;
+    private bool _manifestWritten;
+    private bool _completed;
+
+    public DockerArchiveWriter(Stream output) => _output = output;
+
+    /// <summary>Layer entry names in the order written.</summary>
+    public IReadOnlyList<string> LayerPaths => _layers;
+
+    /// <summary>Writes <c>&lt;hex&gt;/layer.tar</c> with exactly <paramref name="size"/> bytes of <paramref name="content"/>.</summary>
+    public async Task WriteLayerAsync(Digest blobDigest, Stream content, long size, CancellationToken ct)
+    {
+        EnsureOpen();
+        if (_layerPaths.ContainsKey(blobDigest)) throw new InvalidOperationException($"layer {blobDigest} was written already");
+        var path = $"{blobDigest.Hex}/layer.tar";
+        await WriteEntryAsync(path, content, size, $"layer {blobDigest}", ct).ConfigureAwait(false);
+        _layerPaths[blobDigest] = path;
+        _layers.Add(path);
+    }
+
+    /// <summary>Writes the config as <c>&lt;sha256 of it&gt;.json</c>; the daemon's image ID is that digest.</summary>
+    public async Task WriteConfigAsync(byte[] config, CancellationToken ct)
+    {
+        EnsureOpen();
+        if (_configPath is not null) throw new InvalidOperationException("the config was written already");
+        var path = $"{Digest.Compute(config).Hex}.json";
+        await WriteEntryAsync(path, new MemoryStream(config, writable: false), config.Length, "config", ct).ConfigureAwait(false);
+        _configPath = path;
+    }
+
+    /// <summary>Writes manifest.json naming the layers in the order written.</summary>
+    public Task WriteManifestAsync(string? repoTag, CancellationToken ct) => WriteManifestAsync(repoTag, null, ct);
+
+    /// <summary>
+    /// Writes manifest.json. <paramref name="layerOrder"/> gives the image's layers by blob digest when
+    /// it differs from the order written (a layer that occurs twice is written once, named twice).
+    /// </summary>
+    public async Task WriteManifestAsync(string? repoTag, IReadOnlyList<Digest>? layerOrder, CancellationToken ct)
+    {
+        EnsureOpen();
+        if (_configPath is null) throw new InvalidOperationException("write the config before the manifest");
+        if (_manifestWritten) throw new InvalidOperationException("manifest.json was written already");
+        var layers = layerOrder is null
+            ? _layers
+            : layerOrder.Select(d => _layerPaths.TryGetValue(d, out var p) ? p : throw new InvalidOperationException($"layer {d} was not written")).ToList();
+        var entry = new DockerArchiveManifestEntry
+        {
+            Config = _configPath,
+            RepoTags = repoTag is null ? null : [repoTag],
+            Layers = layers,
+        };
+        var json = JsonSerializer.SerializeToUtf8Bytes([entry], ManifestContext.ListDockerArchiveManifestEntry);
+        await WriteEntryAsync("manifest.json", new MemoryStream(json, writable: false), json.Length, "manifest.json", ct).ConfigureAwait(false);
+        _manifestWritten = true;
+    }
+
+    /// <summary>Ends the archive (two zero blocks) and flushes; the output stream stays open.</summary>
+    public async Task CompleteAsync(CancellationToken ct)
+    {
+        EnsureOpen();
+        if (!_manifestWritten) throw new InvalidOperationException("write manifest.json before completing the archive");
+        await _output.WriteAsync(new byte[2 * UstarHeader.BlockSize], ct).ConfigureAwait(false);
+        await _output.FlushAsync(ct).ConfigureAwait(false);
+        _completed = true;
+    }
+
+    private async Task WriteEntryAsync(string name, Stream content, long size, string what, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            UstarHeader.WriteFile(buffer, name, size);
+            await _output.WriteAsync(buffer.AsMemory(0, UstarHeader.BlockSize), ct).ConfigureAwait(false);
+            var remaining = size;
+            while (remaining > 0)
+            {
+                var n = await content.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), ct).ConfigureAwait(false);
+                if (n == 0) throw new S3loException($"{what} ended after {size - remaining} of its {size} bytes");
+                await _output.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                remaining -= n;
+            }
+            // A read past the end must find nothing (and lets a verifying source check its digest).
+            if (await content.ReadAsync(buffer.AsMemory(0, 1), ct).ConfigureAwait(false) != 0)
+                throw new S3loException($"{what} is longer than the {size} bytes declared");
+            var padding = (int)((UstarHeader.BlockSize - size % UstarHeader.BlockSize) % UstarHeader.BlockSize);
+            if (padding > 0)
+            {
+                buffer.AsSpan(0, padding).Clear();
+                await _output.WriteAsync(buffer.AsMemory(0, padding), ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void EnsureOpen()
+    {
+        if (_completed) throw new InvalidOperationException("the archive is complete");
+    }
+}

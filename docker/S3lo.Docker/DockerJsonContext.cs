@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace S3lo.Docker;
+
+/// <summary>Source-generated serialization for every Docker API and docker-archive JSON shape (no reflection under AOT).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = 32)]
+[JsonSerializable(typeof(DockerImageInspect))]
+[JsonSerializable(typeof(DockerErrorBody))]
+[JsonSerializable(typeof(DockerJsonMessage))]
+[JsonSerializable(typeof(List<DockerArchiveManifestEntry>))]
+[JsonSerializable(typeof(DockerPlatformQuery))]
+internal sealed partial class DockerJsonContext : JsonSerializerContext;

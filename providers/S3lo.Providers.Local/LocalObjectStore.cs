@@ -1,0 +1,194 @@
+using System.Runtime.CompilerServices;
+using S3lo.Core.Storage;
+using S3lo.Core.Streams;
+
+namespace S3lo.Providers.Local;
+
+/// <summary>
+/// A directory as an object store. Writes go to a temp file under <c>.s3lo-tmp/</c> (same file
+/// system) and are renamed into place only after the whole stream was read, so a killed or
+/// failed write never leaves a partial object at its key.
+/// </summary>
+public sealed class LocalObjectStore : IObjectStore
+{
+    internal const string TempDirectoryName = ".s3lo-tmp";
+    private const int BufferSize = 1 << 20;
+    private readonly string _root;
+    private readonly string _tempDirectory;
+
+    public LocalObjectStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        _tempDirectory = Path.Combine(_root, TempDirectoryName);
+        DisplayName = "local://" + _root;
+    }
+
+    public string DisplayName { get; }
+
+    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken ct)
+    {
+        var info = new FileInfo(PathOf(key));
+        return Task.FromResult(info.Exists ? ToObjectInfo(key, info) : null);
+    }
+
+    public Task<Stream> OpenReadAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            return Task.FromResult<Stream>(OpenForRead(key));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException(DisplayName, key);
+        }
+    }
+
+    public Task<Stream> OpenReadRangeAsync(string key, long offset, long length, CancellationToken ct)
+    {
+        FileStream file;
+        try
+        {
+            file = OpenForRead(key);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException(DisplayName, key);
+        }
+        file.Seek(offset, SeekOrigin.Begin);
+        return Task.FromResult<Stream>(new BoundedReadStream(file, length));
+    }
+
+    public async Task<ObjectInfo> PutAsync(string key, Stream content, long length, PutOptions options, CancellationToken ct)
+    {
+        var target = PathOf(key);
+        CheckCondition(key, target, options.Condition);
+        Directory.CreateDirectory(_tempDirectory);
+        var temp = Path.Combine(_tempDirectory, Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize,
+                             FileOptions.Asynchronous))
+            {
+                if (length > 0) file.SetLength(length);
+                await content.CopyToAsync(file, BufferSize, ct).ConfigureAwait(false);
+                if (length >= 0 && file.Position != length)
+                    throw new IOException($"{key}: expected {length} bytes, got {file.Position}");
+                if (file.Length != file.Position) file.SetLength(file.Position);
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            Commit(key, temp, target, options.Condition);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+        return ToObjectInfo(key, new FileInfo(target));
+    }
+
+    // The check before the write fails fast; the move below is what makes IfAbsent atomic.
+    private void CheckCondition(string key, string target, WriteCondition condition)
+    {
+        if (condition.RequireAbsent && File.Exists(target)) throw new PreconditionFailedException(DisplayName, key);
+        if (condition.ETag is { } etag)
+        {
+            var info = new FileInfo(target);
+            if (!info.Exists || ETagOf(info) != etag) throw new PreconditionFailedException(DisplayName, key);
+        }
+    }
+
+    private void Commit(string key, string temp, string target, WriteCondition condition)
+    {
+        if (condition.RequireAbsent)
+        {
+            try
+            {
+                File.Move(temp, target, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                throw new PreconditionFailedException(DisplayName, key);
+            }
+            return;
+        }
+        // IfMatch: re-check just before the rename; the window is a few microseconds on one host.
+        CheckCondition(key, target, condition);
+        File.Move(temp, target, overwrite: true);
+    }
+
+    public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        // List from the deepest directory the prefix names, then filter by the full prefix.
+        var slash = prefix.LastIndexOf('/');
+        var directoryKey = slash < 0 ? "" : prefix[..slash];
+        var directory = directoryKey.Length == 0 ? _root : PathOf(directoryKey);
+        if (!Directory.Exists(directory)) yield break;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*", options))
+        {
+            ct.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            if (key.StartsWith(TempDirectoryName + "/", StringComparison.Ordinal)) continue;
+            if (key.StartsWith(prefix, StringComparison.Ordinal)) yield return ToObjectInfo(key, file);
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        File.Delete(path);
+        RemoveEmptyParents(Path.GetDirectoryName(path)!);
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> TryCopyAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct)
+    {
+        await using var source = await OpenReadAsync(sourceKey, ct).ConfigureAwait(false);
+        await PutAsync(destinationKey, source, source.Length, options, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Maps a key to a path inside the root, refusing anything that could leave it.</summary>
+    internal string PathOf(string key)
+    {
+        if (key.Length == 0 || key[0] == '/' || key.Contains('\\') || key.Contains('\0'))
+            throw new ArgumentException($"invalid object key '{key}'", nameof(key));
+        foreach (var segment in key.Split('/'))
+        {
+            if (segment is "" or "." or "..") throw new ArgumentException($"invalid object key '{key}'", nameof(key));
+        }
+        var path = Path.GetFullPath(Path.Combine(_root, key));
+        if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"object key '{key}' escapes the store", nameof(key));
+        return path;
+    }
+
+    private FileStream OpenForRead(string key) =>
+        new(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize,
+            FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    private void RemoveEmptyParents(string directory)
+    {
+        // Deleting a tag removes its now-empty directories, like a prefix disappearing from a bucket.
+        while (directory.Length > _root.Length && directory.StartsWith(_root, StringComparison.Ordinal))
+        {
+            try
+            {
+                if (Directory.EnumerateFileSystemEntries(directory).Any()) return;
+                Directory.Delete(directory);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+            directory = Path.GetDirectoryName(directory)!;
+        }
+    }
+
+    private static ObjectInfo ToObjectInfo(string key, FileInfo info) =>
+        new(key, info.Length, info.LastWriteTimeUtc, ETagOf(info));
+
+    private static string ETagOf(FileInfo info) => $"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}";
+}

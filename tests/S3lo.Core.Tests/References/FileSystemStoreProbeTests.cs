@@ -1,0 +1,57 @@
+using S3lo.Core.Errors;
+using S3lo.Core.References;
+
+namespace S3lo.Core.Tests.References;
+
+[TestFixture]
+public class FileSystemStoreProbeTests
+{
+    private string _root = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _root = Path.Combine(Path.GetTempPath(), "s3lo-ref-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(_root, "store", "blobs"));
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_root, recursive: true);
+
+    [Test]
+    public void FindsARealStoreByItsBlobsDirectory()
+    {
+        var store = Path.Combine(_root, "store");
+
+        var image = ReferenceParser.ParseImage($"local://{store}/org/app:v1");
+
+        Assert.That(image.Location, Is.EqualTo(new BucketLocation(StoreScheme.Local, Path.GetFullPath(store))));
+        Assert.That(image.Repository, Is.EqualTo("org/app"));
+        Assert.That(image.Tag, Is.EqualTo("v1"));
+    }
+
+    [Test]
+    public void RecognisesEachStoreMarker()
+    {
+        var probe = FileSystemStoreProbe.Instance;
+        var manifestsOnly = Directory.CreateDirectory(Path.Combine(_root, "m", "manifests")).Parent!.FullName;
+        var configOnly = Directory.CreateDirectory(Path.Combine(_root, "c")).FullName;
+        File.WriteAllText(Path.Combine(configOnly, "s3lo.yaml"), "default: {}\n");
+
+        Assert.That(probe.IsStore(Path.Combine(_root, "store")), Is.True);
+        Assert.That(probe.IsStore(manifestsOnly), Is.True);
+        Assert.That(probe.IsStore(configOnly), Is.True);
+        Assert.That(probe.IsStore(_root), Is.False);
+        Assert.That(probe.IsStore(Path.Combine(_root, "missing")), Is.False);
+        Assert.That(probe.CurrentDirectory, Is.EqualTo(Directory.GetCurrentDirectory()));
+    }
+
+    [Test]
+    public void MissingRealStoreIsAUsageError()
+    {
+        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage($"local://{_root}/other/app:v1"))!;
+
+        Assert.That(ex.Message, Does.StartWith("no s3lo store found in "));
+        Assert.That(ex.Hint, Does.Contain("s3lo init --local"));
+    }
+}

@@ -1,0 +1,106 @@
+using S3lo.Core.Digests;
+using S3lo.Core.Errors;
+using S3lo.Docker.Tests.Support;
+
+namespace S3lo.Docker.Tests.Daemon;
+
+/// <summary>DockerArchiveWriter output loaded by the real daemon.</summary>
+public sealed class ArchiveWriterLoadTests
+{
+    private readonly List<string> _cleanup = [];
+    private DockerClient _client = null!;
+
+    [SetUp]
+    public void Connect() => _client = new DockerClient();
+
+    [TearDown]
+    public void Clean()
+    {
+        DockerCli.RemoveQuietly(_cleanup.ToArray());
+        _client.Dispose();
+    }
+
+    [Test]
+    public async Task Gzip_layers_written_by_the_writer_load_as_the_original_image()
+    {
+        var saved = TestImages.BuildSavedAndRemoved("writer", copyLayers: 2);
+        Assert.That(DockerCli.ImageExists(saved.ConfigDigest.ToString()), Is.False, "the daemon no longer has the image");
+        var name = TestImages.NewName("written");
+        _cleanup.Add(name);
+        _cleanup.Add(saved.ConfigDigest.ToString());
+
+        using var archive = new MemoryStream();
+        var writer = new DockerArchiveWriter(archive);
+        await writer.WriteConfigAsync(saved.Config, CancellationToken.None);
+        foreach (var layer in saved.Layers)
+        {
+            var gzip = Hash.Gzip(layer);
+            await writer.WriteLayerAsync(Digest.Compute(gzip), new MemoryStream(gzip), gzip.Length, CancellationToken.None);
+        }
+        await writer.WriteManifestAsync(name, CancellationToken.None);
+        await writer.CompleteAsync(CancellationToken.None);
+        archive.Position = 0;
+
+        var result = await _client.LoadImageAsync(new NonSeekable(archive), CancellationToken.None);
+
+        Assert.That(result.Names, Is.EqualTo(new[] { name }));
+        Assert.That(TestImages.Id(name), Is.EqualTo(saved.ConfigDigest));
+        Assert.That(TestImages.DiffIds(name), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
+    }
+
+    [Test]
+    public async Task An_untagged_archive_loads_and_reports_the_image_id()
+    {
+        var saved = TestImages.BuildSavedAndRemoved("untagged", copyLayers: 1);
+        _cleanup.Add(saved.ConfigDigest.ToString());
+
+        using var archive = new MemoryStream();
+        var writer = new DockerArchiveWriter(archive);
+        await writer.WriteConfigAsync(saved.Config, CancellationToken.None);
+        foreach (var (layer, diffId) in saved.Layers.Zip(saved.DiffIds))
+            await writer.WriteLayerAsync(diffId, new MemoryStream(layer), layer.Length, CancellationToken.None);
+        await writer.WriteManifestAsync(null, CancellationToken.None);
+        await writer.CompleteAsync(CancellationToken.None);
+        archive.Position = 0;
+
+        var result = await _client.LoadImageAsync(archive, CancellationToken.None);
+
+        Assert.That(result.ImageIds, Is.EqualTo(new[] { saved.ConfigDigest }));
+        Assert.That(result.Names, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_layer_whose_content_does_not_match_its_diff_id_is_refused_by_the_daemon()
+    {
+        var saved = TestImages.BuildSavedAndRemoved("wrongdiff", copyLayers: 1);
+        using var archive = new MemoryStream();
+        var writer = new DockerArchiveWriter(archive);
+        await writer.WriteConfigAsync(saved.Config, CancellationToken.None);
+        // Layers swapped: each tar is valid, but not the one the config names.
+        await writer.WriteLayerAsync(saved.DiffIds[1], new MemoryStream(saved.Layers[1]), saved.Layers[1].Length, CancellationToken.None);
+        await writer.WriteLayerAsync(saved.DiffIds[0], new MemoryStream(saved.Layers[0]), saved.Layers[0].Length, CancellationToken.None);
+        await writer.WriteManifestAsync(null, CancellationToken.None);
+        await writer.CompleteAsync(CancellationToken.None);
+        archive.Position = 0;
+
+        var e = Assert.ThrowsAsync<S3loException>(() => _client.LoadImageAsync(archive, CancellationToken.None));
+
+        Assert.That(e!.Message, Does.StartWith("the Docker daemon could not load the image:"));
+        Assert.That(DockerCli.ImageExists(saved.ConfigDigest.ToString()), Is.False);
+    }
+
+    /// <summary>Hides the length, so the upload goes chunked as it does from a pipe.</summary>
+    private sealed class NonSeekable(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

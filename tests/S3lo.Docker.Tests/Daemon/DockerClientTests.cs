@@ -1,0 +1,150 @@
+using S3lo.Core.Digests;
+using S3lo.Core.Errors;
+using S3lo.Docker.Tests.Support;
+
+namespace S3lo.Docker.Tests.Daemon;
+
+public sealed class DockerClientTests
+{
+    private static string _image = "";
+    private DockerClient _client = null!;
+
+    [OneTimeSetUp]
+    public void BuildImage() => _image = TestImages.Build("client", copyLayers: 2);
+
+    [OneTimeTearDown]
+    public void RemoveImage() => DockerCli.RemoveQuietly(_image);
+
+    [SetUp]
+    public void Connect() => _client = new DockerClient();
+
+    [TearDown]
+    public void Disconnect() => _client.Dispose();
+
+    [Test]
+    public async Task Ping_answers_and_records_the_api_version()
+    {
+        await _client.PingAsync(CancellationToken.None);
+        Assert.That(_client.ApiVersion, Is.Not.Null);
+        Assert.That(_client.Host.FromEnvironment, Is.True);
+    }
+
+    [Test]
+    public async Task Inspect_gives_the_id_and_the_diff_ids_docker_inspect_gives()
+    {
+        var inspect = await _client.InspectImageAsync(_image, CancellationToken.None);
+
+        Assert.That(inspect, Is.Not.Null);
+        Assert.That(inspect!.Id, Is.EqualTo(TestImages.Id(_image).ToString()));
+        Assert.That(inspect.RootFS!.Layers, Is.EqualTo(TestImages.DiffIds(_image)));
+        Assert.That(inspect.RootFS.Layers, Has.Count.EqualTo(3));
+        Assert.That(inspect.RepoTags, Does.Contain(_image));
+        Assert.That(inspect.Os, Is.EqualTo("linux"));
+        Assert.That(inspect.Architecture, Is.Not.Empty);
+        Assert.That(inspect.CreatedAt, Is.Not.Null);
+    }
+
+    [Test]
+    public async Task Inspect_of_a_missing_image_is_null()
+    {
+        var inspect = await _client.InspectImageAsync(TestImages.NewName("missing"), CancellationToken.None);
+        Assert.That(inspect, Is.Null);
+    }
+
+    [Test]
+    public async Task Inspect_by_id_finds_the_image()
+    {
+        var id = TestImages.Id(_image);
+        var inspect = await _client.InspectImageAsync(id.ToString(), CancellationToken.None);
+        Assert.That(inspect?.Id, Is.EqualTo(id.ToString()));
+    }
+
+    [Test]
+    public void An_unreachable_socket_names_the_address_and_where_it_came_from()
+    {
+        var path = $"/tmp/s3lo-no-daemon-{Guid.NewGuid():N}/docker.sock";
+        using var client = new DockerClient(DockerHost.Parse("unix://" + path, fromEnvironment: true));
+
+        var e = Assert.ThrowsAsync<DockerUnavailableException>(() => client.PingAsync(CancellationToken.None));
+
+        Assert.That(e!.Message, Does.Contain(path));
+        Assert.That(e.Message, Does.Contain("DOCKER_HOST"));
+        Assert.That(e.Message, Does.StartWith("cannot reach the Docker daemon at unix://"));
+        Assert.That(e.Message, Does.Not.Contain("\n"));
+        Assert.That(e.Hint, Does.Contain("DOCKER_HOST"));
+        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.Failed));
+    }
+
+    [Test]
+    public void An_unreachable_default_socket_says_DOCKER_HOST_is_not_set()
+    {
+        var path = $"/tmp/s3lo-no-daemon-{Guid.NewGuid():N}.sock";
+        using var client = new DockerClient(DockerHost.Parse("unix://" + path, fromEnvironment: false));
+
+        var e = Assert.ThrowsAsync<DockerUnavailableException>(() => client.InspectImageAsync("alpine", CancellationToken.None));
+
+        Assert.That(e!.Message, Is.EqualTo($"cannot reach the Docker daemon at unix://{path} (DOCKER_HOST is not set): no such file or directory")
+            .Or.StartsWith($"cannot reach the Docker daemon at unix://{path} (DOCKER_HOST is not set)"));
+    }
+
+    [Test]
+    public void Export_of_a_missing_image_is_not_found()
+    {
+        var name = TestImages.NewName("missing");
+        var e = Assert.ThrowsAsync<NotFoundException>(() => _client.ExportImageAsync(name, null, CancellationToken.None));
+        Assert.That(e!.Message, Is.EqualTo($"image '{name}' not found in the Docker daemon"));
+    }
+
+    [Test]
+    public async Task Tag_and_remove_work_and_remove_of_a_missing_image_is_false()
+    {
+        var id = TestImages.Id(_image);
+        var repository = TestImages.NewName("tagged").Split(':')[0];
+
+        await _client.TagImageAsync(id.ToString(), repository, "v9", CancellationToken.None);
+        Assert.That(TestImages.Id($"{repository}:v9"), Is.EqualTo(id));
+
+        Assert.That(await _client.RemoveImageAsync($"{repository}:v9", force: false, CancellationToken.None), Is.True);
+        Assert.That(DockerCli.ImageExists($"{repository}:v9"), Is.False);
+        Assert.That(DockerCli.ImageExists(_image), Is.True, "removing a second tag keeps the image");
+        Assert.That(await _client.RemoveImageAsync($"{repository}:v9", force: false, CancellationToken.None), Is.False);
+    }
+
+    [Test]
+    public void Tag_of_a_missing_image_is_not_found()
+    {
+        var missing = "sha256:" + new string('0', 64);
+        Assert.ThrowsAsync<NotFoundException>(() => _client.TagImageAsync(missing, "s3lo-docker-test/x", "y", CancellationToken.None));
+    }
+
+    [Test]
+    public void Load_of_a_broken_archive_reports_the_daemons_error()
+    {
+        var e = Assert.ThrowsAsync<S3loException>(() => _client.LoadImageAsync(new MemoryStream("not a tar at all"u8.ToArray()), CancellationToken.None));
+        Assert.That(e!.Message, Does.StartWith("the Docker daemon could not load the image: "));
+        Assert.That(e.Message, Does.Contain("EOF").Or.Contain("tar"));
+    }
+
+    [Test]
+    public async Task Export_streams_a_classic_archive_of_the_image()
+    {
+        await using var export = await _client.ExportImageAsync(_image, null, CancellationToken.None);
+        using var copy = new MemoryStream();
+        await export.CopyToAsync(copy);
+
+        var saved = SavedImage.Parse(copy.ToArray());
+        Assert.That(saved.ConfigDigest, Is.EqualTo(TestImages.Id(_image)));
+        Assert.That(saved.DiffIds.Select(d => d.ToString()), Is.EqualTo(TestImages.DiffIds(_image)));
+        Assert.That(saved.RepoTags, Is.EqualTo(new[] { _image }));
+    }
+
+    [Test]
+    public async Task Export_with_a_platform_works_on_a_daemon_that_predates_the_parameter()
+    {
+        // API 1.41 has no platform parameter: it is not sent, and the export is the image as it is.
+        using var spool = new TempDirectory();
+        await using var export = await _client.ExportImageAsync(_image, "linux/amd64", CancellationToken.None);
+        var contents = await DockerArchiveReader.ReadAsync(export, spool.Path, new DockerArchiveReadOptions(), CancellationToken.None);
+        Assert.That(contents.ConfigDigest, Is.EqualTo(TestImages.Id(_image)));
+    }
+}

@@ -1,0 +1,172 @@
+using S3lo.Core.Digests;
+using S3lo.Core.Errors;
+using S3lo.Core.Oci;
+using S3lo.Core.Transfer;
+using S3lo.Docker.Tests.Support;
+
+namespace S3lo.Docker.Tests.Daemon;
+
+/// <summary>The pull side: blobs streamed into the daemon's image load, tagged only when the load succeeded.</summary>
+public sealed class DockerImageDestinationTests
+{
+    private readonly List<string> _cleanup = [];
+    private DockerClient _client = null!;
+    private TempDirectory _temp = null!;
+
+    [SetUp]
+    public void Connect()
+    {
+        _client = new DockerClient();
+        _temp = new TempDirectory();
+    }
+
+    [TearDown]
+    public void Clean()
+    {
+        DockerCli.RemoveQuietly(_cleanup.ToArray());
+        _client.Dispose();
+        _temp.Dispose();
+    }
+
+    [Test]
+    public async Task Blobs_fed_out_of_order_and_concurrently_load_the_image_and_tag_it()
+    {
+        var saved = TestImages.BuildSavedAndRemoved("outoforder", copyLayers: 3, bigLayerBytes: 6 * 1024 * 1024);
+        var plan = new PlanBuilder(saved, i => i % 2 == 0 ? "gzip" : "none");
+        var (repository, tag) = NewTarget();
+
+        await using (var destination = new DockerImageDestination(_client, repository, tag, _temp.Path))
+        {
+            await destination.PrepareAsync(plan.Plan, CancellationToken.None);
+            Assert.That(await destination.HasBlobAsync(plan.Layers[0], CancellationToken.None), Is.False);
+
+            // Layer 3 and 2 before anything else, concurrently; then config and layer 1 (the big one) together, and 4.
+            await Task.WhenAll(plan.PutAsync(destination, plan.Layers[2]), plan.PutAsync(destination, plan.Layers[1]));
+            await Task.WhenAll(plan.PutAsync(destination, plan.Layers[0]), plan.PutAsync(destination, plan.Config));
+            await plan.PutAsync(destination, plan.Layers[3]);
+            var commit = await destination.CommitAsync(plan.Root, CancellationToken.None);
+
+            Assert.That(commit.Digest, Is.EqualTo(plan.Root.Digest));
+            Assert.That(commit.Unchanged, Is.False);
+            Assert.That(commit.PreviousDigest, Is.Null);
+        }
+
+        Assert.That(TestImages.Id($"{repository}:{tag}"), Is.EqualTo(saved.ConfigDigest));
+        Assert.That(TestImages.DiffIds($"{repository}:{tag}"), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
+        Assert.That(_temp.Files(), Is.Empty, "temp files are removed");
+    }
+
+    [Test]
+    public async Task A_blob_stream_that_fails_midway_aborts_the_load_and_tags_nothing()
+    {
+        var saved = TestImages.BuildSavedAndRemoved("broken", copyLayers: 2, bigLayerBytes: 2 * 1024 * 1024);
+        var plan = new PlanBuilder(saved, _ => "none");
+        var (repository, tag) = NewTarget();
+
+        await using (var destination = new DockerImageDestination(_client, repository, tag, _temp.Path))
+        {
+            await destination.PrepareAsync(plan.Plan, CancellationToken.None);
+            await plan.PutAsync(destination, plan.Config);
+            // The big layer is next in order, so it streams straight into the tar and breaks there.
+            var big = plan.Layers[1];
+            Assert.That(big.Size, Is.GreaterThan(2 * 1024 * 1024));
+            await using var broken = plan.Open(big, failAfter: big.Size / 2);
+            await plan.PutAsync(destination, plan.Layers[0]);
+
+            var e = Assert.ThrowsAsync<IOException>(() => destination.PutBlobAsync(big, broken, CancellationToken.None));
+            Assert.That(e!.Message, Does.Contain("connection reset by the test"));
+
+            // Anything after the failure fails too.
+            Assert.ThrowsAsync<S3loException>(() => plan.PutAsync(destination, plan.Layers[2]));
+        }
+
+        Assert.That(DockerCli.ImageExists($"{repository}:{tag}"), Is.False, "no tag after a failed pull");
+        Assert.That(await _client.InspectImageAsync(saved.ConfigDigest.ToString(), CancellationToken.None), Is.Null, "and no half-loaded image");
+        Assert.That(_temp.Files(), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_digest_mismatch_in_a_spooled_blob_aborts_the_load()
+    {
+        var saved = TestImages.BuildSavedAndRemoved("mismatch", copyLayers: 1);
+        var plan = new PlanBuilder(saved, _ => "gzip");
+        var (repository, tag) = NewTarget();
+        var layer = plan.Layers[1];
+
+        await using (var destination = new DockerImageDestination(_client, repository, tag, _temp.Path))
+        {
+            await destination.PrepareAsync(plan.Plan, CancellationToken.None);
+            // Not next in order (the config has not come): spooled, and the mismatch shows at its end.
+            await using var content = new VerifyingReadStream(plan.OpenRaw(layer), Digest.Parse("sha256:" + new string('a', 64)), layer.Size, "layer 2");
+            var e = Assert.ThrowsAsync<DigestMismatchException>(() => destination.PutBlobAsync(layer, content, CancellationToken.None));
+            Assert.That(e!.Message, Does.Contain("layer 2"));
+            Assert.ThrowsAsync<S3loException>(() => plan.PutAsync(destination, plan.Config));
+        }
+
+        Assert.That(DockerCli.ImageExists($"{repository}:{tag}"), Is.False);
+        Assert.That(await _client.InspectImageAsync(saved.ConfigDigest.ToString(), CancellationToken.None), Is.Null);
+        Assert.That(_temp.Files(), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_zstd_layer_is_decompressed_on_the_way_into_the_daemon()
+    {
+        var saved = TestImages.BuildSavedAndRemoved("zstd", copyLayers: 2);
+        var plan = new PlanBuilder(saved, i => i == 1 ? "zstd" : "gzip");
+        Assert.That(plan.Layers[1].MediaType, Is.EqualTo(MediaTypes.OciLayerZstd));
+        var (repository, tag) = NewTarget();
+
+        await using (var destination = new DockerImageDestination(_client, repository, tag, _temp.Path))
+        {
+            await destination.PrepareAsync(plan.Plan, CancellationToken.None);
+            foreach (var blob in plan.Plan.Blobs) await plan.PutAsync(destination, blob);
+            await destination.CommitAsync(plan.Root, CancellationToken.None);
+        }
+
+        Assert.That(TestImages.Id($"{repository}:{tag}"), Is.EqualTo(saved.ConfigDigest));
+        Assert.That(TestImages.DiffIds($"{repository}:{tag}"), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
+    }
+
+    [Test]
+    public async Task An_image_the_daemon_already_has_is_only_tagged()
+    {
+        var name = TestImages.Build("present", copyLayers: 1);
+        _cleanup.Add(name);
+        var saved = SavedImage.Parse(TestImages.Save(name));
+        var plan = new PlanBuilder(saved, _ => "gzip");
+        var (repository, tag) = NewTarget();
+
+        await using (var destination = new DockerImageDestination(_client, repository, tag, _temp.Path))
+        {
+            await destination.PrepareAsync(plan.Plan, CancellationToken.None);
+            foreach (var blob in plan.Plan.Blobs)
+                Assert.That(await destination.HasBlobAsync(blob, CancellationToken.None), Is.True, "nothing to transfer");
+            var commit = await destination.CommitAsync(plan.Root, CancellationToken.None);
+            Assert.That(commit.Unchanged, Is.True);
+        }
+
+        Assert.That(TestImages.Id($"{repository}:{tag}"), Is.EqualTo(saved.ConfigDigest));
+    }
+
+    [Test]
+    public async Task A_plan_with_two_platforms_is_refused()
+    {
+        var saved = TestImages.BuildSavedAndRemoved("twoplatforms", copyLayers: 0);
+        var plan = new PlanBuilder(saved, _ => "gzip");
+        var arm = new PlannedImage(plan.Root, new Platform { Os = "linux", Architecture = "arm64" }, false);
+        var twoPlatforms = plan.Plan with { Images = [plan.Plan.Images[0], arm] };
+        var (repository, tag) = NewTarget();
+
+        await using var destination = new DockerImageDestination(_client, repository, tag, _temp.Path);
+        var e = Assert.ThrowsAsync<S3loException>(() => destination.PrepareAsync(twoPlatforms, CancellationToken.None));
+
+        Assert.That(e!.Message, Is.EqualTo("the Docker daemon takes one platform; pick one with --platform"));
+    }
+
+    private (string Repository, string Tag) NewTarget()
+    {
+        var name = TestImages.NewName("pulled");
+        _cleanup.Add(name);
+        return (name.Split(':')[0], "t");
+    }
+}

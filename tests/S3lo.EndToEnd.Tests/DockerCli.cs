@@ -1,0 +1,78 @@
+using System.Formats.Tar;
+using System.Text.Json;
+
+namespace S3lo.EndToEnd.Tests;
+
+/// <summary>The docker CLI, used by tests to arrange images and to check what the daemon holds.</summary>
+public static class DockerCli
+{
+    public static void RequireDaemon()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST")))
+            Assert.Fail("DOCKER_HOST is not set: start the test services (eng/services.sh start docker) and eval \"$(eng/services.sh env)\"");
+        var r = Run("version", "--format", "{{.Server.Version}}");
+        if (r.ExitCode != 0) Assert.Fail("the Docker daemon does not answer: " + r);
+    }
+
+    public static RunResult Run(params string[] args) => Processes.Run("docker", args, timeout: TimeSpan.FromMinutes(5));
+
+    public static RunResult MustRun(params string[] args)
+    {
+        var r = Run(args);
+        Assert.That(r.ExitCode, Is.EqualTo(0), () => $"docker {string.Join(' ', args)} failed: {r}");
+        return r;
+    }
+
+    public static bool ImageExists(string name) => Run("image", "inspect", name).ExitCode == 0;
+
+    public static string ImageId(string name) => MustRun("image", "inspect", "--format", "{{.Id}}", name).Stdout.Trim();
+
+    public static string[] DiffIds(string name)
+    {
+        var json = MustRun("image", "inspect", "--format", "{{json .RootFS.Layers}}", name).Stdout.Trim();
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.EnumerateArray().Select(e => e.GetString()!).ToArray();
+    }
+
+    public static void RemoveImage(string name) => Run("rmi", "-f", name);
+
+    /// <summary>Imports a one-layer image made of the given files (path → content).</summary>
+    public static void Import(string name, IReadOnlyDictionary<string, byte[]> files)
+    {
+        using var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var (path, content) in files)
+            {
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, path) { DataStream = new MemoryStream(content), Mode = (UnixFileMode)0b110_100_100 };
+                entry.ModificationTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                writer.WriteEntry(entry);
+            }
+        }
+        tar.Position = 0;
+        var r = Processes.Run("docker", ["import", "-", name], stdin: tar);
+        Assert.That(r.ExitCode, Is.EqualTo(0), () => "docker import failed: " + r);
+    }
+
+    /// <summary>Builds FROM base with one COPY layer per file (classic builder, no network).</summary>
+    public static void BuildLayers(string name, string baseImage, IReadOnlyList<(string Path, byte[] Content)> layers)
+    {
+        var dir = Directory.CreateTempSubdirectory("s3lo-build-").FullName;
+        try
+        {
+            var dockerfile = new System.Text.StringBuilder($"FROM {baseImage}\n");
+            for (var i = 0; i < layers.Count; i++)
+            {
+                File.WriteAllBytes(Path.Combine(dir, $"f{i}"), layers[i].Content);
+                dockerfile.Append($"COPY f{i} {layers[i].Path}\n");
+            }
+            File.WriteAllText(Path.Combine(dir, "Dockerfile"), dockerfile.ToString());
+            var r = Processes.Run("docker", ["build", "-q", "-t", name, dir], new Dictionary<string, string?> { ["DOCKER_BUILDKIT"] = "0" });
+            Assert.That(r.ExitCode, Is.EqualTo(0), () => "docker build failed: " + r);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
