@@ -17,7 +17,7 @@ public sealed class CommandLineTests
     [TestCase("inspect", "s3://bucket/../app:1", "..")]
     [TestCase("inspect", "s3://bucket/app@sha256:1234", "digest")]
     [TestCase("delete", "gs://bucket/app", "no tag or digest")]
-    [TestCase("list", "az:///", "container")]
+    [TestCase("list", "az:///", "empty bucket")]
     public void MalformedReferenceIsOneLineAndExitTwo(string command, string reference, string mentions)
     {
         var r = S3loBinary.Run(command, reference);
