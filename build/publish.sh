@@ -27,36 +27,45 @@ trap 'rm -rf "$TMP"' EXIT
 # ILC only reports its warnings when it runs: drop its incremental output so that an
 # unchanged tree still shows (and is checked for) every IL warning.
 rm -rf "cli/S3lo.Cli/obj/Release/net10.0/$RID/native"
-# no stale binary survives a failed publish
-rm -rf "$OUT"
 
+rm -f "$LOG"
 echo "publish: $PROJECT -r $RID (log: ${LOG#"$ROOT"/})"
 t0=$SECONDS
 set +e
-dotnet publish "$PROJECT" -c Release -r "$RID" -o "$TMP/out" -nologo -tl:off -v:minimal >"$LOG" 2>&1
+# MSBuild's file logger writes each message whole; the console stream can interleave
+# stdout and stderr mid-line, which would hide or split a warning.
+dotnet publish "$PROJECT" -c Release -r "$RID" -o "$TMP/out" -nologo -tl:off -v:minimal \
+  -fl "-flp:LogFile=$LOG;Verbosity=normal;Encoding=UTF-8" >"$TMP/console.log" 2>&1
 rc=$?
+[ -s "$LOG" ] || cp "$TMP/console.log" "$LOG"   # dotnet failed before MSBuild started
 set -e
 # warnings and errors, each once (msbuild repeats them in its summary)
-diag=$(grep -E ': (warning|error) |(warning|error) IL[0-9]{4}' "$LOG" | sort -u || true)
+diag=$(grep -E ': (warning|error) |(warning|error) IL[0-9]{4}' "$LOG" \
+       | sed -E 's/^[[:space:]]*([0-9]+>)?//' | sort -u || true)
 [ -z "$diag" ] || echo "$diag"
 if [ $rc -ne 0 ]; then
-  [ -n "$diag" ] || tail -n 20 "$LOG"
+  [ -n "$diag" ] || tail -n 20 "$TMP/console.log"
+  rm -f "$OUT/$EXE"   # no stale binary survives a failed publish
   echo "publish: FAILED (dotnet publish exit $rc; log: ${LOG#"$ROOT"/})" >&2
   exit 1
 fi
 
 # Trim/AOT warnings other than the accepted Cocona aggregates fail the publish.
-bad=$(grep -E '(warning|error) IL[23][0-9]{3}' "$LOG" \
-      | grep -vE "(IL2104|IL3053): Assembly 'Cocona(\.Core)?' produced" | sort -u || true)
+bad=$(grep -E '(warning|error) IL[23][0-9]{3}' <<<"$diag" \
+      | grep -vE "(IL2104|IL3053): Assembly 'Cocona(\.Core)?' produced" || true)
 if [ -n "$bad" ]; then
+  rm -f "$OUT/$EXE"
   echo "publish: FAILED: trim/AOT warnings other than the accepted Cocona IL2104/IL3053:" >&2
   echo "$bad" >&2
   exit 1
 fi
 
 [ -f "$TMP/out/$EXE" ] || { echo "publish: FAILED: $TMP/out/$EXE was not produced" >&2; ls -la "$TMP/out" >&2; exit 1; }
+# the folder holds the executable alone; replace it atomically (it may be running)
 mkdir -p "$OUT"
-cp "$TMP/out/$EXE" "$OUT/$EXE"
-chmod +x "$OUT/$EXE"
+find "$OUT" -mindepth 1 -maxdepth 1 ! -name "$EXE" -exec rm -rf {} +
+cp "$TMP/out/$EXE" "$OUT/.$EXE.new.$$"
+chmod +x "$OUT/.$EXE.new.$$"
+mv -f "$OUT/.$EXE.new.$$" "$OUT/$EXE"
 size=$(stat -c %s "$OUT/$EXE")
 echo "publish: ${OUT#"$ROOT"/}/$EXE $(awk -v b="$size" 'BEGIN{printf "%.1f MB", b/1048576}') ($size bytes) in $((SECONDS - t0)) s"

@@ -41,5 +41,6 @@ app.AddCommands<ListCommand>();
 app.AddCommands<InspectCommand>();
 app.AddCommands<DeleteCommand>();
 app.AddCommands<InitCommand>();
+app.AddCommands<CopyCommand>();
 await app.RunAsync();
 return UsageGuard.MapExitCode(Environment.ExitCode);

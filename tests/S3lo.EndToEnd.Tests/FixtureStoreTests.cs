@@ -74,6 +74,32 @@ public sealed class FixtureStoreTests
     }
 
     [Test]
+    public void PushingBackAPulledImageUploadsNothing()
+    {
+        DockerCli.RequireDaemon();
+        using var store = TempStore.CopyOf(Repo.FixtureStore);
+        const string local = "s3lo-e2e/alpine:roundtrip";
+        DockerCli.RemoveImage(local);
+        DockerCli.RemoveImage(Amd64ConfigDigest);
+        try
+        {
+            Assert.That(S3loBinary.Run("pull", store.Ref("alpine:latest"), local).ExitCode, Is.EqualTo(0));
+            var push = S3loBinary.Run("push", local, store.Ref("alpine:mine"), "--output", "json");
+            Assert.That(push.ExitCode, Is.EqualTo(0), push.ToString);
+            var result = JsonDocument.Parse(push.Stdout).RootElement;
+            Assert.That(result.GetProperty("blobsCopied").GetInt32(), Is.EqualTo(0));
+            Assert.That(result.GetProperty("exported").GetBoolean(), Is.False, "the pull recorded which blob holds the layer");
+            var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(store.Root, "manifests", "alpine", "mine", "manifest.json"))).RootElement;
+            Assert.That(manifest.GetProperty("layers")[0].GetProperty("digest").GetString(),
+                Is.EqualTo("sha256:589002ba0eaed121a1dbf42f6648f29e5be55d5c8a6ee0f8eaa0285cc21ac153"), "the original alpine layer blob is reused");
+        }
+        finally
+        {
+            DockerCli.RemoveImage(local);
+        }
+    }
+
+    [Test]
     public void PullOfThePlatformWithAMissingBlobNamesItAndLoadsNothing()
     {
         DockerCli.RequireDaemon();

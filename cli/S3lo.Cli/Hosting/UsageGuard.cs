@@ -8,7 +8,7 @@ namespace S3lo.Cli.Hosting;
 /// </summary>
 public static class UsageGuard
 {
-    public static readonly string[] Commands = ["push", "pull", "list", "ls", "inspect", "delete", "rm", "init"];
+    public static readonly string[] Commands = ["push", "pull", "copy", "cp", "list", "ls", "inspect", "delete", "rm", "init"];
     private const int CoconaUnknownOption = 129;
 
     public static int? Check(string[] args)

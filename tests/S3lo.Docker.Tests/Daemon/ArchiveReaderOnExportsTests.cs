@@ -186,7 +186,8 @@ public sealed class ArchiveReaderOnExportsTests
         Assert.That(contents.Layers.Select(l => l.DiffId), Is.EqualTo(_saved.DiffIds));
         Assert.That(contents.Layers[0].Size, Is.EqualTo(_saved.Layers[0].Length));
         Assert.That(asked, Does.Contain(_saved.DiffIds[0]));
-        Assert.That(_spool.Files(), Is.EquivalentTo(new[] { contents.Layers[1].SpoolPath }));
+        Assert.That(contents.Layers.Skip(3).Select(l => l.SpoolPath), Is.All.Not.Null);
+        Assert.That(_spool.Files(), Is.EquivalentTo(contents.Layers.Where(l => l.SpoolPath is not null).Select(l => l.SpoolPath)));
     }
 
     private static byte[] WithDiffIds(byte[] config, IReadOnlyList<Digest> diffIds)

@@ -41,7 +41,7 @@ public sealed class ArchiveWriterLoadTests
         await writer.CompleteAsync(CancellationToken.None);
         archive.Position = 0;
 
-        var result = await _client.LoadImageAsync(new NonSeekable(archive), CancellationToken.None);
+        var result = await _client.LoadImageAsync(new NonSeekableStream(archive), CancellationToken.None);
 
         Assert.That(result.Names, Is.EqualTo(new[] { name }));
         Assert.That(TestImages.Id(name), Is.EqualTo(saved.ConfigDigest));
@@ -87,20 +87,5 @@ public sealed class ArchiveWriterLoadTests
 
         Assert.That(e!.Message, Does.StartWith("the Docker daemon could not load the image:"));
         Assert.That(DockerCli.ImageExists(saved.ConfigDigest.ToString()), Is.False);
-    }
-
-    /// <summary>Hides the length, so the upload goes chunked as it does from a pipe.</summary>
-    private sealed class NonSeekable(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

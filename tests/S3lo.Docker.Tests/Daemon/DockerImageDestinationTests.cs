@@ -40,10 +40,13 @@ public sealed class DockerImageDestinationTests
             await destination.PrepareAsync(plan.Plan, CancellationToken.None);
             Assert.That(await destination.HasBlobAsync(plan.Layers[0], CancellationToken.None), Is.False);
 
-            // Layer 3 and 2 before anything else, concurrently; then config and layer 1 (the big one) together, and 4.
+            // Layers 3 and 2 (the big one) before anything else, concurrently; then config and layer 1
+            // together; then the rest, each of which is next in order and goes straight into the tar.
+            Assert.That(plan.Layers, Has.Count.EqualTo(5));
             await Task.WhenAll(plan.PutAsync(destination, plan.Layers[2]), plan.PutAsync(destination, plan.Layers[1]));
             await Task.WhenAll(plan.PutAsync(destination, plan.Layers[0]), plan.PutAsync(destination, plan.Config));
             await plan.PutAsync(destination, plan.Layers[3]);
+            await plan.PutAsync(destination, plan.Layers[4]);
             var commit = await destination.CommitAsync(plan.Root, CancellationToken.None);
 
             Assert.That(commit.Digest, Is.EqualTo(plan.Root.Digest));

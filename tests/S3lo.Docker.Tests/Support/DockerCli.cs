@@ -5,9 +5,9 @@ namespace S3lo.Docker.Tests.Support;
 /// <summary>The docker CLI, for arranging and checking daemon state in tests only (product code never runs it).</summary>
 internal static class DockerCli
 {
-    public static string Run(params string[] args) => Run(null, args);
+    public static string Run(params string[] args) => RunIn(null, args);
 
-    public static string Run(string? workingDirectory, params string[] args)
+    public static string RunIn(string? workingDirectory, params string[] args)
     {
         var (code, stdout, stderr) = TryRun(workingDirectory, args);
         if (code != 0) throw new InvalidOperationException($"docker {string.Join(' ', args)} failed ({code}): {stderr.Trim()}");

@@ -12,7 +12,7 @@ internal static class TestImages
 
     public static string NewName(string what) => $"{RepositoryPrefix}/{what}-{Guid.NewGuid().ToString("N")[..10]}:t";
 
-    /// <summary>An image of 1 + <paramref name="copyLayers"/> layers; <paramref name="bigLayerBytes"/> adds random bytes to the first COPY.</summary>
+    /// <summary>An image of 1 + <paramref name="copyLayers"/> layers, plus one of <paramref name="bigLayerBytes"/> random bytes (second in order) when asked.</summary>
     public static string Build(string what, int copyLayers, int bigLayerBytes = 0)
     {
         var name = NewName(what);
@@ -47,7 +47,7 @@ internal static class TestImages
             dockerfile.Add($"COPY f{i}.txt /data/f{i}.txt");
         }
         File.WriteAllLines(dir.File("Dockerfile"), dockerfile);
-        DockerCli.Run(dir.Path, "build", "-q", "-t", name, ".");
+        DockerCli.RunIn(dir.Path, "build", "-q", "-t", name, ".");
         DockerCli.Run("rmi", baseName); // untags only: the built image keeps its parent layers
         return name;
     }
