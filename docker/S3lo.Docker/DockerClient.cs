@@ -234,7 +234,7 @@ public sealed class DockerClient : IDisposable
         }
         catch (SocketException e)
         {
-            throw new DockerUnavailableException(Host, LowerFirst(e.Message), inner: e);
+            throw new DockerUnavailableException(Host, Reason(e), inner: e);
         }
         catch (TimeoutException e)
         {
@@ -250,6 +250,16 @@ public sealed class DockerClient : IDisposable
             throw new DockerUnavailableException(Host, LowerFirst(e.Message), inner: e);
         }
     }
+
+    // .NET reports a missing unix socket file as AddressNotAvailable ("cannot assign requested address").
+    private string Reason(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.AddressNotAvailable when Host.Kind == DockerHostKind.UnixSocket => "no such socket",
+        SocketError.ConnectionRefused => "connection refused",
+        SocketError.TimedOut => "timed out",
+        SocketError.HostNotFound => "unknown host",
+        _ => LowerFirst(e.Message),
+    };
 
     private static async Task<Stream> ConnectSocketAsync(Socket socket, EndPoint endPoint, CancellationToken ct)
     {

@@ -36,6 +36,7 @@ public sealed class DockerImageDestination : IImageDestination
     private Pipe? _pipe;
     private DockerArchiveWriter? _writer;
     private Task<DockerLoadResult>? _load;
+    private Task? _loadEnded;
     private int _next;
     private bool _writing;
     private bool _prepared;
@@ -78,8 +79,16 @@ public sealed class DockerImageDestination : IImageDestination
         _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipePauseBytes, resumeWriterThreshold: PipeResumeBytes, useSynchronizationContext: false));
         _writer = new DockerArchiveWriter(_pipe.Writer.AsStream(leaveOpen: true));
         _load = _client.LoadImageAsync(_pipe.Reader.AsStream(leaveOpen: true), _abort.Token);
-        // Once the upload ends, for whatever reason, a writer waiting on the full pipe must not wait forever.
-        _ = _load.ContinueWith(_ => _pipe.Reader.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _loadEnded = _load.ContinueWith(OnLoadEnded, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    // A load that ends before the commit (daemon gone, upload refused) stops every blob still being
+    // written, and a writer waiting on the full pipe must not wait forever.
+    private void OnLoadEnded(Task<DockerLoadResult> load)
+    {
+        if (!load.IsCompletedSuccessfully)
+            Fail(load.Exception?.GetBaseException() ?? new OperationCanceledException("the image load was cancelled"));
+        _pipe!.Reader.Complete();
     }
 
     /// <summary>The daemon has no blob store: nothing is there, unless the whole image is.</summary>
@@ -116,11 +125,15 @@ public sealed class DockerImageDestination : IImageDestination
 
             if (Arrived(slot)) await DrainAsync(linked.Token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && _abort.IsCancellationRequested)
+        {
+            // Stopped because another blob or the load failed: that failure is the one to report.
+            ThrowIfFailed();
+            throw;
+        }
         catch (Exception e)
         {
-            var failure = _abort.IsCancellationRequested && _failure is not null && e is OperationCanceledException && !ct.IsCancellationRequested ? _failure : e;
-            Fail(failure);
-            if (!ReferenceEquals(failure, e)) throw new S3loException($"loading into the Docker daemon stopped: {failure.Message}", inner: failure);
+            Fail(e);
             throw;
         }
     }
@@ -170,22 +183,9 @@ public sealed class DockerImageDestination : IImageDestination
     public async ValueTask DisposeAsync()
     {
         if (!_committed) Fail(new OperationCanceledException("the pull did not complete"));
-        if (_load is not null)
-        {
-            try
-            {
-                await _load.ConfigureAwait(false);
-            }
-            catch
-            {
-                // Aborted on purpose, or already reported by the call that failed.
-            }
-        }
-        if (_pipe is not null)
-        {
-            await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
-            await _pipe.Reader.CompleteAsync().ConfigureAwait(false);
-        }
+        // The load ends promptly once aborted; its error was reported by the call that failed.
+        if (_loadEnded is not null) await _loadEnded.ConfigureAwait(false);
+        if (_pipe is not null) await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
         _abort.Dispose();
         try
         {
@@ -340,8 +340,8 @@ public sealed class DockerImageDestination : IImageDestination
     {
         Exception? failure;
         lock (_gate) failure = _failure;
-        if (failure is not null) throw new S3loException($"loading into the Docker daemon stopped: {failure.Message}", inner: failure);
-        if (_load is { IsCompleted: true }) throw new S3loException("the Docker daemon ended the image load early", inner: _load.Exception?.GetBaseException());
+        if (failure is not null)
+            throw new S3loException($"loading into the Docker daemon stopped: {failure.Message}", hint: (failure as S3loException)?.Hint, inner: failure);
     }
 
     private string NewTempPath() => Path.Combine(_workDirectory, Guid.NewGuid().ToString("N") + ".blob");

@@ -110,9 +110,35 @@ public sealed class LocalObjectStore : IObjectStore
             }
             return;
         }
-        // IfMatch: re-check just before the rename; the window is a few microseconds on one host.
-        CheckCondition(key, target, condition);
-        File.Move(temp, target, overwrite: true);
+        if (condition.ETag is null)
+        {
+            File.Move(temp, target, overwrite: true);
+            return;
+        }
+        // IfMatch: check and rename under an exclusive lock, so two writers of one key cannot both win.
+        // Lock files stay (deleting them would let two writers lock different inodes).
+        using (AcquireKeyLock(key))
+        {
+            CheckCondition(key, target, condition);
+            File.Move(temp, target, overwrite: true);
+        }
+    }
+
+    private FileStream AcquireKeyLock(string key)
+    {
+        var lockPath = Path.Combine(_tempDirectory, "lock-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(10);
+            }
+        }
     }
 
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
@@ -136,8 +162,10 @@ public sealed class LocalObjectStore : IObjectStore
     public Task DeleteAsync(string key, CancellationToken ct)
     {
         var path = PathOf(key);
+        var directory = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(directory)) return Task.CompletedTask;
         File.Delete(path);
-        RemoveEmptyParents(Path.GetDirectoryName(path)!);
+        RemoveEmptyParents(directory);
         return Task.CompletedTask;
     }
 

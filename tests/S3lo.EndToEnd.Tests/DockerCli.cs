@@ -36,6 +36,23 @@ public static class DockerCli
 
     public static void RemoveImage(string name) => Run("rmi", "-f", name);
 
+    /// <summary>A file from an image's filesystem, through a created (never started) container.</summary>
+    public static byte[] ReadFile(string image, string path)
+    {
+        var container = MustRun("create", image, "none").Stdout.Trim();
+        var dir = Directory.CreateTempSubdirectory("s3lo-cp-").FullName;
+        try
+        {
+            MustRun("cp", $"{container}:{path}", dir);
+            return File.ReadAllBytes(Path.Combine(dir, Path.GetFileName(path)));
+        }
+        finally
+        {
+            Run("rm", "-f", container);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>Imports a one-layer image made of the given files (path → content).</summary>
     public static void Import(string name, IReadOnlyDictionary<string, byte[]> files)
     {

@@ -66,6 +66,9 @@ public sealed class FixtureStoreTests
             var config = JsonDocument.Parse(File.ReadAllBytes(StoreChecker.BlobPath(store.Root, Amd64ConfigDigest))).RootElement;
             var diffIds = config.GetProperty("rootfs").GetProperty("diff_ids").EnumerateArray().Select(e => e.GetString()).ToArray();
             Assert.That(DockerCli.DiffIds(local), Is.EqualTo(diffIds));
+            // A working alpine: it runs.
+            var run = DockerCli.MustRun("run", "--rm", "--network", "none", local, "cat", "/etc/alpine-release");
+            Assert.That(run.Stdout.Trim(), Is.EqualTo("3.23.3"));
         }
         finally
         {

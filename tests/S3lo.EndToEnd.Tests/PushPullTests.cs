@@ -41,6 +41,7 @@ public sealed class PushPullTests
             Assert.That(pull.ExitCode, Is.EqualTo(0), pull.ToString);
             Assert.That(DockerCli.ImageId(local), Is.EqualTo(id));
             Assert.That(DockerCli.DiffIds(local), Is.EqualTo(diffIds));
+            Assert.That(DockerCli.ReadFile(local, "/data/layer2.bin"), Is.EqualTo(TestImages.RandomBytes(7 * 100 + 2, 1_000_000)));
         }
         finally
         {

@@ -20,7 +20,11 @@ internal sealed partial class BucketJsonContext : JsonSerializerContext
 internal sealed class Rfc3339UtcConverter : JsonConverter<System.DateTimeOffset>
 {
     public override System.DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        System.DateTimeOffset.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        reader.TokenType == JsonTokenType.String
+        && System.DateTimeOffset.TryParse(reader.GetString(), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var time)
+            ? time
+            : throw new JsonException("pushed_at is not an RFC 3339 time");
 
     public override void Write(Utf8JsonWriter writer, System.DateTimeOffset value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));

@@ -32,6 +32,10 @@ public static class BucketLayout
 
     public static string SignaturesPrefix(string repository, string tag) => TagPrefix(repository, tag) + SignaturesDirectoryName + "/";
 
+    /// <summary>A signature file is named by its key ID: 16 lowercase hex characters and ".json".</summary>
+    public static bool IsSignatureFileName(string name) =>
+        name.Length == 21 && name.EndsWith(".json", StringComparison.Ordinal) && name[..16].All(char.IsAsciiHexDigitLower);
+
     public static string DiffIdKey(Digest diffId, LayerCompression compression) =>
         $"{DiffIdIndexPrefix}{compression.ToString().ToLowerInvariant()}/sha256/{diffId.Hex}";
 

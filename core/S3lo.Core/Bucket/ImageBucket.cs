@@ -42,18 +42,15 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
         }
     }
 
-    /// <summary>Stores a blob whose stream verifies itself; an existing blob of the same digest is left as is.</summary>
+    /// <summary>
+    /// Stores a blob whose stream verifies itself. Unconditional on purpose: callers skip blobs that
+    /// are present (<see cref="HasBlobAsync"/>), so a write here means absent or damaged, and two
+    /// writers of one digest write the same bytes.
+    /// </summary>
     public async Task PutBlobAsync(Digest digest, Stream verifiedContent, long size, CancellationToken ct)
     {
-        var options = PutOptions.Blob with { Condition = WriteCondition.IfAbsent, ContentType = "application/octet-stream" };
-        try
-        {
-            await Store.PutAsync(BucketLayout.BlobKey(digest), verifiedContent, size, options, ct).ConfigureAwait(false);
-        }
-        catch (PreconditionFailedException)
-        {
-            // Content-addressed: whoever wrote it first wrote the same bytes.
-        }
+        var options = PutOptions.Blob with { ContentType = "application/octet-stream" };
+        await Store.PutAsync(BucketLayout.BlobKey(digest), verifiedContent, size, options, ct).ConfigureAwait(false);
     }
 
     public async Task<TagRecord?> ReadTagAsync(string repository, string tag, CancellationToken ct)
@@ -141,7 +138,8 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
         var signatures = BucketLayout.SignaturesPrefix(repository, tag);
         await foreach (var info in Store.ListAsync(signatures, ct).ConfigureAwait(false))
         {
-            if (!info.Key[signatures.Length..].Contains('/')) await Store.DeleteAsync(info.Key, ct).ConfigureAwait(false);
+            // Only <keyid>.json files: signatures/ may also be the directory of an image tagged "signatures".
+            if (BucketLayout.IsSignatureFileName(info.Key[signatures.Length..])) await Store.DeleteAsync(info.Key, ct).ConfigureAwait(false);
         }
         await Store.DeleteAsync(BucketLayout.HistoryKey(repository, tag), ct).ConfigureAwait(false);
         await Store.DeleteAsync(BucketLayout.OciLayoutKey(repository, tag), ct).ConfigureAwait(false);

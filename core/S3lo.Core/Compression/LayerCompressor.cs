@@ -17,6 +17,7 @@ public static class LayerCompressor
     /// <summary>Compresses <paramref name="sourcePath"/> into <paramref name="destinationPath"/>; returns the output's digest and size.</summary>
     public static async Task<(Digest Digest, long Size)> CompressFileAsync(string sourcePath, string destinationPath, LayerCompression compression, CancellationToken ct)
     {
+        if (compression == LayerCompression.None) throw new ArgumentOutOfRangeException(nameof(compression), "nothing to compress");
         await using var input = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan | FileOptions.Asynchronous);
         await using var output = new FileStream(destinationPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
         using var hashing = new HashingWriteStream(output);

@@ -38,6 +38,7 @@ public sealed class VerifyingReadStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.IsEmpty) return 0;
         var n = _inner.Read(LimitToExpected(buffer));
         return Account(buffer[..n], n);
     }
@@ -47,6 +48,7 @@ public sealed class VerifyingReadStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty) return 0;
         var n = await _inner.ReadAsync(LimitToExpected(buffer), cancellationToken).ConfigureAwait(false);
         return Account(buffer.Span[..n], n);
     }

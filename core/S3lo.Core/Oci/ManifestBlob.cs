@@ -43,22 +43,33 @@ public sealed class ManifestBlob
         bool isIndex;
         if (MediaTypes.IsIndex(mediaType)) isIndex = true;
         else if (MediaTypes.IsManifest(mediaType)) isIndex = false;
-        else if (mediaType is null) isIndex = HasProperty(bytes, "manifests");
+        else if (mediaType is null) isIndex = HasProperty(bytes, "manifests", what);
         else throw new S3loException($"{what} has unsupported media type '{mediaType}'");
         mediaType ??= isIndex ? MediaTypes.OciIndex : MediaTypes.OciManifest;
         return isIndex
-            ? new ManifestBlob(bytes, mediaType, null, OciJson.ParseIndex(bytes, what))
+            ? new ManifestBlob(bytes, mediaType, null, Validate(OciJson.ParseIndex(bytes, what), what))
             : new ManifestBlob(bytes, mediaType, Validate(OciJson.ParseManifest(bytes, what), what), null);
     }
 
     public static ManifestBlob FromManifest(ImageManifest manifest) =>
         Parse(OciJson.Serialize(manifest), "generated manifest");
 
+    // Untrusted documents: a null where a list or object belongs is refused here, not met later as a crash.
     private static ImageManifest Validate(ImageManifest manifest, string what)
     {
         if (manifest.SchemaVersion != 2)
             throw new S3loException($"{what} has schemaVersion {manifest.SchemaVersion}; only schema 2 manifests are supported");
+        if (manifest.Config is null) throw new S3loException($"{what} has no config");
+        if (manifest.Layers is null || manifest.Layers.Any(l => l is null)) throw new S3loException($"{what} has no valid layers list");
         return manifest;
+    }
+
+    private static ImageIndex Validate(ImageIndex index, string what)
+    {
+        if (index.SchemaVersion != 2)
+            throw new S3loException($"{what} has schemaVersion {index.SchemaVersion}; only schema 2 indexes are supported");
+        if (index.Manifests is null || index.Manifests.Any(m => m is null)) throw new S3loException($"{what} has no valid manifests list");
+        return index;
     }
 
     private static string? ReadMediaType(byte[] bytes, string what)
@@ -84,9 +95,16 @@ public sealed class ManifestBlob
         }
     }
 
-    private static bool HasProperty(byte[] bytes, string name)
+    private static bool HasProperty(byte[] bytes, string name, string what)
     {
-        using var doc = JsonDocument.Parse(bytes);
-        return doc.RootElement.TryGetProperty(name, out _);
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes);
+            return doc.RootElement.TryGetProperty(name, out _);
+        }
+        catch (JsonException e)
+        {
+            throw new S3loException($"{what} is not valid JSON: {e.Message}", inner: e);
+        }
     }
 }

@@ -28,7 +28,11 @@ public class ImageBucketTests
     }
 
     [TearDown]
-    public void TearDown() => _temp.Dispose();
+    public async Task TearDown()
+    {
+        await _bucket.DisposeAsync();
+        _temp.Dispose();
+    }
 
     private async Task<List<string>> TagsAsync()
     {
@@ -103,7 +107,7 @@ public class ImageBucketTests
         await _images.TagAsync("org/app", "1.0", image);
         await _images.TagAsync("org/app", "2.0", image);
         await _bucket.AppendHistoryAsync("org/app", "1.0", new HistoryEntry { Digest = image.Digest.ToString(), PushedAt = DateTimeOffset.UnixEpoch }, None);
-        await PutRawAsync("manifests/org/app/1.0/signatures/key1.json", "{}");
+        await PutRawAsync("manifests/org/app/1.0/signatures/0123456789abcdef.json", "{}");
         var blobsBefore = await BlobKeysAsync();
 
         var deleted = await _bucket.DeleteTagAsync("org/app", "1.0", None);
@@ -113,6 +117,21 @@ public class ImageBucketTests
         Assert.That(TempDir.FilesUnder(Path.Combine(_root, "manifests", "org", "app", "1.0")), Is.Empty);
         Assert.That(await BlobKeysAsync(), Is.EqualTo(blobsBefore).And.Count.EqualTo(3));
         Assert.That((await _bucket.ReadTagAsync("org/app", "2.0", None))!.Manifest.Bytes, Is.EqualTo(image.Bytes));
+    }
+
+    [Test]
+    public async Task DeleteTagOfATagWithOnlyItsManifestSucceeds()
+    {
+        // A push killed between manifest.json and oci-layout/history.json leaves just the manifest.
+        var image = await _images.PutImageAsync("linux", "amd64", null, seed: 1);
+        await PutRawAsync("manifests/half/v1/manifest.json", Encoding.UTF8.GetString(image.Bytes));
+
+        bool deleted = false;
+        Assert.That(async () => deleted = await _bucket.DeleteTagAsync("half", "v1", None), Throws.Nothing);
+
+        Assert.That(deleted, Is.True);
+        Assert.That(await _bucket.ReadTagAsync("half", "v1", None), Is.Null);
+        Assert.That(await TagsAsync(), Is.Empty);
     }
 
     [Test]
@@ -152,7 +171,7 @@ public class ImageBucketTests
         await _bucket.DeleteTagAsync("org/app", "1.0", None);
 
         var remaining = await _bucket.ReadTagAsync("org/app/1.0", "signatures", None);
-        Assert.That(remaining?.Manifest.Bytes, Is.EqualTo(other.Bytes), "org/app/1.0:signatures must survive deleting org/app:1.0");
+        Assert.That(remaining?.Manifest.Digest.ToString(), Is.EqualTo(other.Digest.ToString()), "org/app/1.0:signatures must survive deleting org/app:1.0");
         Assert.That(await TagsAsync(), Is.EqualTo(new[] { "org/app/1.0:signatures" }));
     }
 

@@ -21,7 +21,11 @@ public class LocalObjectStoreTests
     }
 
     [TearDown]
-    public void TearDown() => _temp.Dispose();
+    public async Task TearDown()
+    {
+        await _store.DisposeAsync();
+        _temp.Dispose();
+    }
 
     private Task<ObjectInfo> PutAsync(string key, byte[] bytes, WriteCondition? condition = null) =>
         _store.PutAsync(key, new MemoryStream(bytes), bytes.Length, PutOptions.Metadata with { Condition = condition ?? WriteCondition.None }, None);
@@ -95,7 +99,7 @@ public class LocalObjectStoreTests
         Assert.That((await ListAsync("manifests/org/app/")).Select(i => i.Key), Is.EqualTo(new[] { "manifests/org/app/v1/manifest.json" }));
         Assert.That((await ListAsync("manifests/org/app")).Select(i => i.Key),
             Is.EqualTo(new[] { "manifests/org/app/v1/manifest.json", "manifests/org/apple/v1/manifest.json" }));
-        Assert.That((await ListAsync("")).Select(i => i.Key), Has.Count.EqualTo(4));
+        Assert.That((await ListAsync("")).Select(i => i.Key).ToList(), Has.Count.EqualTo(4));
         Assert.That(await ListAsync("nothing/here/"), Is.Empty);
     }
 
@@ -202,6 +206,30 @@ public class LocalObjectStoreTests
         Assert.That(async () => await PutAsync("m", "CCCCCCCC"u8.ToArray(), WriteCondition.IfMatch(mine.ETag!)),
             Throws.TypeOf<PreconditionFailedException>());
         Assert.That(await GetAsync("m"), Is.EqualTo("BBBBBBBB"u8.ToArray()));
+    }
+
+    [Test]
+    public async Task OfConcurrentIfMatchWritersWithTheSameETagExactlyOneWins()
+    {
+        var original = await PutAsync("tag", "original-00"u8.ToArray());
+        var writers = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await PutAsync("tag", System.Text.Encoding.UTF8.GetBytes($"writer-{i:D3}"), WriteCondition.IfMatch(original.ETag!));
+                return i;
+            }
+            catch (PreconditionFailedException)
+            {
+                return -1;
+            }
+        })).ToList();
+
+        var winners = (await Task.WhenAll(writers)).Where(i => i >= 0).ToList();
+
+        Assert.That(winners, Has.Count.EqualTo(1));
+        Assert.That(await GetAsync("tag"), Is.EqualTo(System.Text.Encoding.UTF8.GetBytes($"writer-{winners[0]:D3}")));
+        Assert.That((await ListAsync("")).Select(i => i.Key), Is.EqualTo(new[] { "tag" }), "lock and temp files stay invisible");
     }
 
     [Test]

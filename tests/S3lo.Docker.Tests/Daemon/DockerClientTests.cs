@@ -68,7 +68,7 @@ public sealed class DockerClientTests
         var e = Assert.ThrowsAsync<DockerUnavailableException>(() => client.PingAsync(CancellationToken.None));
 
         Assert.That(e!.Message, Does.Contain(path));
-        Assert.That(e.Message, Does.Contain("DOCKER_HOST"));
+        Assert.That(e.Message, Does.Contain("(from DOCKER_HOST)"));
         Assert.That(e.Message, Does.StartWith("cannot reach the Docker daemon at unix://"));
         Assert.That(e.Message, Does.Not.Contain("\n"));
         Assert.That(e.Hint, Does.Contain("DOCKER_HOST"));
@@ -83,8 +83,31 @@ public sealed class DockerClientTests
 
         var e = Assert.ThrowsAsync<DockerUnavailableException>(() => client.InspectImageAsync("alpine", CancellationToken.None));
 
-        Assert.That(e!.Message, Is.EqualTo($"cannot reach the Docker daemon at unix://{path} (DOCKER_HOST is not set): no such file or directory")
-            .Or.StartsWith($"cannot reach the Docker daemon at unix://{path} (DOCKER_HOST is not set)"));
+        Assert.That(e!.Message, Is.EqualTo($"cannot reach the Docker daemon at unix://{path} (DOCKER_HOST is not set): no such socket"));
+        Assert.That(e.Hint, Is.EqualTo("start Docker, or set DOCKER_HOST to its socket"));
+    }
+
+    [Test]
+    public void A_socket_file_nobody_listens_on_is_connection_refused()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("dead.sock");
+        // Bound but not listening (.NET removes the file when the socket is disposed, so keep it open).
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        using var client = new DockerClient(DockerHost.Parse("unix://" + path));
+
+        var e = Assert.ThrowsAsync<DockerUnavailableException>(() => client.PingAsync(CancellationToken.None));
+
+        Assert.That(e!.Message, Is.EqualTo($"cannot reach the Docker daemon at unix://{path} (from DOCKER_HOST): connection refused"));
+    }
+
+    [Test]
+    public void A_tcp_address_nobody_listens_on_is_connection_refused()
+    {
+        using var client = new DockerClient(DockerHost.Parse("tcp://127.0.0.1:1"));
+        var e = Assert.ThrowsAsync<DockerUnavailableException>(() => client.PingAsync(CancellationToken.None));
+        Assert.That(e!.Message, Is.EqualTo("cannot reach the Docker daemon at tcp://127.0.0.1:1 (from DOCKER_HOST): connection refused"));
     }
 
     [Test]

@@ -60,6 +60,31 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
+    public async Task The_transfer_engine_pulls_into_the_daemon_with_parallel_blobs()
+    {
+        var saved = TestImages.BuildSavedAndRemoved("engine", copyLayers: 4);
+        var plan = new PlanBuilder(saved, i => i == 2 ? "zstd" : "gzip");
+        var source = new MemoryImageSource(plan.Root, plan.OpenRaw);
+        var (repository, tag) = NewTarget();
+
+        TransferReport report;
+        await using (var destination = new DockerImageDestination(_client, repository, tag, _temp.Path))
+            report = await new TransferEngine().TransferAsync(source, destination, new TransferOptions { Concurrency = 8 }, CancellationToken.None);
+
+        Assert.That(report.BlobsCopied, Is.EqualTo(6));
+        Assert.That(TestImages.Id($"{repository}:{tag}"), Is.EqualTo(saved.ConfigDigest));
+        Assert.That(TestImages.DiffIds($"{repository}:{tag}"), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
+
+        // Pulled again: the daemon has it, so no blob moves and the tag is all that is written.
+        var (repository2, tag2) = NewTarget();
+        await using (var destination = new DockerImageDestination(_client, repository2, tag2, _temp.Path))
+            report = await new TransferEngine().TransferAsync(source, destination, new TransferOptions { Concurrency = 8 }, CancellationToken.None);
+        Assert.That(report.BlobsCopied, Is.Zero);
+        Assert.That(report.Commit.Unchanged, Is.True);
+        Assert.That(TestImages.Id($"{repository2}:{tag2}"), Is.EqualTo(saved.ConfigDigest));
+    }
+
+    [Test]
     public async Task A_blob_stream_that_fails_midway_aborts_the_load_and_tags_nothing()
     {
         var saved = TestImages.BuildSavedAndRemoved("broken", copyLayers: 2, bigLayerBytes: 2 * 1024 * 1024);
@@ -109,6 +134,26 @@ public sealed class DockerImageDestinationTests
         Assert.That(DockerCli.ImageExists($"{repository}:{tag}"), Is.False);
         Assert.That(await _client.InspectImageAsync(saved.ConfigDigest.ToString(), CancellationToken.None), Is.Null);
         Assert.That(_temp.Files(), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_load_the_daemon_refuses_fails_the_commit_and_tags_nothing()
+    {
+        var saved = TestImages.BuildSavedAndRemoved("refused", copyLayers: 1);
+        // Valid blobs, but not the layers the config names: only the daemon can tell.
+        var swapped = saved with { Layers = [saved.Layers[1], saved.Layers[0]] };
+        var plan = new PlanBuilder(swapped, _ => "gzip");
+        var (repository, tag) = NewTarget();
+
+        await using (var destination = new DockerImageDestination(_client, repository, tag, _temp.Path))
+        {
+            await destination.PrepareAsync(plan.Plan, CancellationToken.None);
+            foreach (var blob in plan.Plan.Blobs) await plan.PutAsync(destination, blob);
+            var e = Assert.ThrowsAsync<S3loException>(() => destination.CommitAsync(plan.Root, CancellationToken.None));
+            Assert.That(e!.Message, Does.StartWith("the Docker daemon could not load the image:"));
+        }
+
+        Assert.That(DockerCli.ImageExists($"{repository}:{tag}"), Is.False);
     }
 
     [Test]
