@@ -102,7 +102,8 @@ public sealed class DockerImageSource : IImageSource
 
         // Compress each new layer as soon as it is spooled, while the export goes on.
         var compressions = new Dictionary<Digest, Task<Descriptor>>();
-        using var gate = new SemaphoreSlim(Math.Max(1, Environment.ProcessorCount));
+        // One layer at a time: each compression already uses every core.
+        using var gate = new SemaphoreSlim(1);
         var readOptions = new DockerArchiveReadOptions
         {
             SkipKnownBlob = known.ContainsKey,

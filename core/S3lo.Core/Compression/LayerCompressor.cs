@@ -7,7 +7,8 @@ namespace S3lo.Core.Compression;
 
 /// <summary>
 /// Compresses layer tars deterministically: the same input always yields the same bytes (fixed
-/// level, no timestamps, fixed gzip OS byte), so the same layer always gets the same blob digest.
+/// level, no timestamps, fixed gzip OS byte, output independent of the core count), so the same
+/// layer always gets the same blob digest.
 /// </summary>
 public static class LayerCompressor
 {
@@ -21,9 +22,14 @@ public static class LayerCompressor
         await using var input = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan | FileOptions.Asynchronous);
         await using var output = new FileStream(destinationPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
         using var hashing = new HashingWriteStream(output);
-        await using (var compressor = OpenCompressor(hashing, compression, input.Length))
+        if (compression == LayerCompression.Gzip)
         {
-            await input.CopyToAsync(compressor, BufferSize, ct).ConfigureAwait(false);
+            await ParallelGzip.CompressAsync(input, input.Length, hashing, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var zstd = OpenZstd(hashing, input.Length);
+            await input.CopyToAsync(zstd, BufferSize, ct).ConfigureAwait(false);
         }
         return (hashing.GetDigest(), hashing.BytesWritten);
     }
@@ -37,20 +43,14 @@ public static class LayerCompressor
         _ => throw new ArgumentOutOfRangeException(nameof(compression)),
     };
 
-    private static Stream OpenCompressor(Stream output, LayerCompression compression, long inputLength)
+    private static ZstdSharp.CompressionStream OpenZstd(Stream output, long inputLength)
     {
-        switch (compression)
-        {
-            case LayerCompression.Gzip:
-                return new GZipStream(new GzipHeaderNormalizer(output), CompressionLevel.Fastest, leaveOpen: true);
-            case LayerCompression.Zstd:
-                var zstd = new ZstdSharp.CompressionStream(output, ZstdLevel, BufferSize, leaveOpen: true);
-                // The content size in the frame header lets a reader size the tar entry without decompressing first.
-                zstd.SetPledgedSrcSize((ulong)inputLength);
-                return zstd;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(compression), "nothing to compress");
-        }
+        var zstd = new ZstdSharp.CompressionStream(output, ZstdLevel, BufferSize, leaveOpen: true);
+        // Any worker count >= 1 gives the same bytes (zstd's guarantee), so use every core.
+        zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Max(1, Environment.ProcessorCount));
+        // The content size in the frame header lets a reader size the tar entry without decompressing first.
+        zstd.SetPledgedSrcSize((ulong)inputLength);
+        return zstd;
     }
 
     /// <summary>Hashes everything written through it.</summary>
@@ -97,59 +97,5 @@ public static class LayerCompressor
             if (disposing) _hash.Dispose();
             base.Dispose(disposing);
         }
-    }
-
-    /// <summary>
-    /// zlib writes the host OS into byte 9 of the gzip header; fixing it to 255 ("unknown", as Go
-    /// writes it) makes a layer pushed from Windows and from Linux the same blob.
-    /// </summary>
-    private sealed class GzipHeaderNormalizer(Stream inner) : Stream
-    {
-        private const int OsByteOffset = 9;
-        private long _position;
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => _position;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            if (_position <= OsByteOffset && _position + buffer.Length > OsByteOffset)
-            {
-                var copy = buffer.ToArray();
-                copy[OsByteOffset - _position] = 0xff;
-                inner.Write(copy);
-            }
-            else
-            {
-                inner.Write(buffer);
-            }
-            _position += buffer.Length;
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_position <= OsByteOffset && _position + buffer.Length > OsByteOffset)
-            {
-                var copy = buffer.ToArray();
-                copy[OsByteOffset - _position] = 0xff;
-                buffer = copy;
-            }
-            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-            _position += buffer.Length;
-        }
-
-        public override void Flush() => inner.Flush();
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
