@@ -202,7 +202,12 @@ internal sealed class ArchiveEntryCollector
         {
             var path = NewSpoolPath();
             file.SpoolPath = path;
-            file.Digest = await SpoolAsync(data, path, size, buffer, first, ct).ConfigureAwait(false);
+            var copy = looksLikeJson ? null : _options.OpenCopy?.Invoke(new SpoolStart(name, path, size, file.Head));
+            await using (copy)
+            {
+                file.Digest = await SpoolAsync(data, path, size, buffer, first, copy?.Input, ct).ConfigureAwait(false);
+                if (copy is not null) await copy.CompleteAsync(new SpooledBlob(file.Digest, path, size), ct).ConfigureAwait(false);
+            }
         }
 
         if (ociDigest is { } stated && stated != file.Digest)
@@ -212,7 +217,7 @@ internal sealed class ArchiveEntryCollector
         if (file.SpoolPath is not null && !looksLikeJson) Report(file);
     }
 
-    private async Task<Digest> SpoolAsync(Stream data, string path, long size, byte[] buffer, int buffered, CancellationToken ct)
+    private async Task<Digest> SpoolAsync(Stream data, string path, long size, byte[] buffer, int buffered, Stream? copy, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous);
@@ -222,6 +227,7 @@ internal sealed class ArchiveEntryCollector
         {
             hash.AppendData(buffer, 0, n);
             await output.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+            if (copy is not null) await copy.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
             written += n;
             n = await data.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, size - written)), ct).ConfigureAwait(false);
         }

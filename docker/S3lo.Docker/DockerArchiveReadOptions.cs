@@ -15,6 +15,12 @@ public sealed record DockerArchiveReadOptions
     public Func<SpooledBlob, CancellationToken, Task>? OnBlobSpooled { get; init; }
 
     /// <summary>
+    /// Called when a big file that is not JSON starts to be spooled: a copy returned here receives its
+    /// bytes as they are read (a layer compressed while the export streams in). Null: no copy.
+    /// </summary>
+    public Func<SpoolStart, ISpoolCopy?>? OpenCopy { get; init; }
+
+    /// <summary>
     /// For OCI-layout archives the blob name gives its digest up front: when this returns true the entry
     /// is skipped, not spooled. Blobs that look like JSON (a config or manifest the reader needs) are
     /// read all the same.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using S3lo.Core.Compression;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
@@ -9,18 +10,20 @@ namespace S3lo.Docker;
 /// <summary>
 /// An image in the Docker daemon as a transfer source (push). The OCI manifest is built from the
 /// daemon's image: config bytes kept exactly (so the image ID survives), uncompressed layers
-/// compressed deterministically. Layers the destination already stores (by diff ID) are neither
-/// compressed nor uploaded; when it has the config and every layer the image is not exported.
+/// compressed deterministically while the export streams in. Layers the destination already
+/// stores (by diff ID) are neither compressed nor uploaded; when it has the config and every
+/// layer, the image is not even exported.
 /// </summary>
-public sealed class DockerImageSource : IImageSource
+public sealed class DockerImageSource : IImageSource, IFileBlobSource
 {
     private readonly DockerClient _client;
     private readonly string _image;
     private readonly ILayerCache _cache;
     private readonly DockerPushOptions _options;
     private readonly string _spoolDirectory;
-    private readonly Dictionary<string, string> _blobFiles = new(StringComparer.Ordinal);
-    private readonly List<(Digest DiffId, Descriptor Blob)> _newLayers = [];
+    private readonly ConcurrentDictionary<string, string> _blobFiles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Digest, Task<Descriptor>> _compressed = new();
+    private readonly List<NewLayer> _newLayers = [];
     private byte[]? _config;
     private ManifestBlob? _root;
 
@@ -41,8 +44,8 @@ public sealed class DockerImageSource : IImageSource
     /// <summary>True when the image had to be exported (false: everything came from the cache).</summary>
     public bool Exported { get; private set; }
 
-    /// <summary>Layers compressed by this push; record them in the cache once the push committed.</summary>
-    public IReadOnlyList<(Digest DiffId, Descriptor Blob)> NewLayers => _newLayers;
+    /// <summary>Layers this push stored; record them in the cache once the push committed.</summary>
+    public IReadOnlyList<NewLayer> NewLayers => _newLayers;
 
     public async Task<ManifestBlob> GetRootAsync(CancellationToken ct)
     {
@@ -54,8 +57,18 @@ public sealed class DockerImageSource : IImageSource
         var configDigest = Digest.Parse(inspect.Id);
         var diffIds = (inspect.RootFS?.Layers ?? []).Select(Digest.Parse).ToList();
 
-        var cached = await FromCacheAsync(configDigest, diffIds, ct).ConfigureAwait(false);
-        _root = cached ?? await FromExportAsync(inspect, configDigest, ct).ConfigureAwait(false);
+        var known = new Dictionary<Digest, CachedLayer>();
+        foreach (var diffId in diffIds.Distinct())
+        {
+            if (await FindCachedLayerAsync(diffId, ct).ConfigureAwait(false) is { } hit) known[diffId] = hit;
+        }
+        if (known.Count == diffIds.Distinct().Count() && await _cache.TryReadConfigAsync(configDigest, ct).ConfigureAwait(false) is { } config)
+        {
+            _config = config;
+            _root = BuildManifest(configDigest, config.Length, diffIds.Select(d => known[d].Blob).ToList());
+            return _root;
+        }
+        _root = await FromExportAsync(inspect, configDigest, known, ct).ConfigureAwait(false);
         return _root;
     }
 
@@ -68,53 +81,26 @@ public sealed class DockerImageSource : IImageSource
                 $"pull or build it for {wanted} first, or push without --platform");
     }
 
-    private async Task<ManifestBlob?> FromCacheAsync(Digest configDigest, List<Digest> diffIds, CancellationToken ct)
-    {
-        var config = await _cache.TryReadConfigAsync(configDigest, ct).ConfigureAwait(false);
-        if (config is null) return null;
-        var layers = new List<Descriptor>();
-        foreach (var diffId in diffIds)
-        {
-            var layer = await FindCachedLayerAsync(diffId, ct).ConfigureAwait(false);
-            if (layer is null) return null;
-            layers.Add(layer);
-        }
-        _config = config;
-        return BuildManifest(configDigest, config.Length, layers);
-    }
-
-    private async Task<Descriptor?> FindCachedLayerAsync(Digest diffId, CancellationToken ct) =>
+    private async Task<CachedLayer?> FindCachedLayerAsync(Digest diffId, CancellationToken ct) =>
         await _cache.FindLayerAsync(diffId, _options.Compression, ct).ConfigureAwait(false)
         // An uncompressed copy is the same layer whatever compression was asked for.
         ?? (_options.Compression != LayerCompression.None
             ? await _cache.FindLayerAsync(diffId, LayerCompression.None, ct).ConfigureAwait(false)
             : null);
 
-    private async Task<ManifestBlob> FromExportAsync(DockerImageInspect inspect, Digest configDigest, CancellationToken ct)
+    private async Task<ManifestBlob> FromExportAsync(DockerImageInspect inspect, Digest configDigest, Dictionary<Digest, CachedLayer> known, CancellationToken ct)
     {
         Exported = true;
         Directory.CreateDirectory(_spoolDirectory);
-        var known = new Dictionary<Digest, Descriptor>();
-        foreach (var diffId in (inspect.RootFS?.Layers ?? []).Select(Digest.Parse).Distinct())
-        {
-            if (await FindCachedLayerAsync(diffId, ct).ConfigureAwait(false) is { } hit) known[diffId] = hit;
-        }
-
-        // Compress each new layer as soon as it is spooled, while the export goes on.
-        var compressions = new Dictionary<Digest, Task<Descriptor>>();
-        // One layer at a time: each compression already uses every core.
-        using var gate = new SemaphoreSlim(1);
+        // A layer whose tar size matches no stored layer is surely new: compress it while it streams in.
+        // Others are only spooled and hashed, and compressed afterwards if they turn out new after all.
+        var knownSizes = known.Values.Where(k => k.TarSize is not null).Select(k => k.TarSize!.Value).ToHashSet();
         var readOptions = new DockerArchiveReadOptions
         {
             SkipKnownBlob = known.ContainsKey,
-            OnBlobSpooled = (blob, token) =>
-            {
-                if (!known.ContainsKey(blob.Digest) && _options.Compression != LayerCompression.None)
-                {
-                    lock (compressions) compressions.TryAdd(blob.Digest, CompressAsync(blob.Path, gate, token));
-                }
-                return Task.CompletedTask;
-            },
+            OpenCopy = start => _options.Compression == LayerCompression.None || knownSizes.Contains(start.Size) || LayerMagic.Sniff(start.Head.Span) != LayerCompression.None
+                ? null
+                : new CompressingCopy(this, start),
         };
 
         DockerArchiveContents contents;
@@ -127,55 +113,43 @@ public sealed class DockerImageSource : IImageSource
 
         var layers = new List<Descriptor>();
         foreach (var layer in contents.Layers)
-            layers.Add(await ResolveLayerAsync(layer, known, compressions, gate, ct).ConfigureAwait(false));
+            layers.Add(await ResolveLayerAsync(layer, known, ct).ConfigureAwait(false));
         _config = contents.ConfigBytes;
         return BuildManifest(configDigest, contents.ConfigBytes.Length, layers);
     }
 
-    private async Task<Descriptor> ResolveLayerAsync(ArchiveLayer layer, Dictionary<Digest, Descriptor> known,
-        Dictionary<Digest, Task<Descriptor>> compressions, SemaphoreSlim gate, CancellationToken ct)
+    private async Task<Descriptor> ResolveLayerAsync(ArchiveLayer layer, Dictionary<Digest, CachedLayer> known, CancellationToken ct)
     {
-        if (known.TryGetValue(layer.DiffId, out var cached)) return cached;
-        var path = layer.SpoolPath ?? throw new S3loException($"layer {layer.DiffId} of '{_image}' was not in the export");
+        if (known.TryGetValue(layer.DiffId, out var cached)) return cached.Blob;
         var compression = MediaTypes.LayerCompressionOf(layer.MediaType) ?? LayerCompression.None;
         Descriptor blob;
+        long? tarSize = null;
         if (compression != LayerCompression.None || _options.Compression == LayerCompression.None)
         {
             // Already compressed in the export (containerd store), or stored as is on request.
+            var path = layer.SpoolPath ?? throw new S3loException($"layer {layer.DiffId} of '{_image}' was not in the export");
             blob = new Descriptor { MediaType = MediaTypes.OciLayerFor(compression), Digest = layer.BlobDigest.ToString(), Size = layer.Size };
-            lock (_blobFiles) _blobFiles[blob.Digest] = path;
+            _blobFiles[blob.Digest] = path;
+            if (compression == LayerCompression.None) tarSize = layer.Size;
         }
         else
         {
-            Task<Descriptor> task;
-            lock (compressions)
-            {
-                if (!compressions.TryGetValue(layer.BlobDigest, out task!))
-                    compressions[layer.BlobDigest] = task = CompressAsync(path, gate, ct);
-            }
-            blob = await task.ConfigureAwait(false);
+            blob = await _compressed.GetOrAdd(layer.BlobDigest, _ => CompressSpoolAsync(layer, ct)).ConfigureAwait(false);
+            tarSize = layer.Size;
         }
-        _newLayers.Add((layer.DiffId, blob));
+        _newLayers.Add(new NewLayer(layer.DiffId, blob, tarSize));
         return blob;
     }
 
-    private async Task<Descriptor> CompressAsync(string rawPath, SemaphoreSlim gate, CancellationToken ct)
+    /// <summary>A new layer that was not compressed while streaming (its size looked known): compress the spool.</summary>
+    private async Task<Descriptor> CompressSpoolAsync(ArchiveLayer layer, CancellationToken ct)
     {
-        await gate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            var output = rawPath + ".compressed";
-            var (digest, size) = await Task.Run(() => LayerCompressor.CompressFileAsync(rawPath, output, _options.Compression, ct), ct).ConfigureAwait(false);
-            // The raw tar is no longer needed: keep disk use near one compressed copy of the image.
-            File.Delete(rawPath);
-            var blob = new Descriptor { MediaType = MediaTypes.OciLayerFor(_options.Compression), Digest = digest.ToString(), Size = size };
-            lock (_blobFiles) _blobFiles[blob.Digest] = output;
-            return blob;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        var raw = layer.SpoolPath ?? throw new S3loException($"layer {layer.DiffId} of '{_image}' was not in the export");
+        var output = raw + ".compressed";
+        var blob = await LayerCompressor.CompressFileAsync(raw, output, _options.Compression, ct).ConfigureAwait(false);
+        _blobFiles[blob.Digest] = output;
+        File.Delete(raw);
+        return blob;
     }
 
     private static ManifestBlob BuildManifest(Digest config, long configSize, List<Descriptor> layers) =>
@@ -190,19 +164,18 @@ public sealed class DockerImageSource : IImageSource
     public Task<ManifestBlob> GetManifestAsync(Descriptor descriptor, CancellationToken ct) =>
         throw new S3loException("a Docker daemon image has no index");
 
-    public Task<bool> ContainsBlobAsync(Descriptor descriptor, CancellationToken ct)
-    {
-        lock (_blobFiles) return Task.FromResult(_blobFiles.ContainsKey(descriptor.Digest) || IsConfig(descriptor));
-    }
+    public Task<bool> ContainsBlobAsync(Descriptor descriptor, CancellationToken ct) =>
+        Task.FromResult(_blobFiles.ContainsKey(descriptor.Digest) || IsConfig(descriptor));
+
+    public string? VerifiedFileFor(Descriptor descriptor) =>
+        _blobFiles.TryGetValue(descriptor.Digest, out var path) ? path : null;
 
     public Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken ct)
     {
         if (IsConfig(descriptor)) return Task.FromResult<Stream>(new MemoryStream(_config!, writable: false));
-        string? path;
-        lock (_blobFiles) _blobFiles.TryGetValue(descriptor.Digest, out path);
-        if (path is null)
+        if (!_blobFiles.TryGetValue(descriptor.Digest, out var path))
             throw new NotFoundException($"layer {descriptor.Digest} of '{_image}' was expected in the destination but is gone",
-                "push again with the daemon image: the layer will be exported and uploaded");
+                "push again: the layer will be exported and uploaded");
         return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous));
     }
 
@@ -221,4 +194,26 @@ public sealed class DockerImageSource : IImageSource
         }
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Compresses a layer tar as the archive reader spools it; the result is keyed by the tar's digest.</summary>
+    private sealed class CompressingCopy(DockerImageSource owner, SpoolStart start) : ISpoolCopy
+    {
+        private readonly CompressedBlobWriter _writer = new(start.Path + ".compressed", owner._options.Compression, start.Size);
+
+        public Stream Input => _writer.Input;
+
+        public async Task CompleteAsync(SpooledBlob spooled, CancellationToken ct)
+        {
+            var blob = await _writer.CompleteAsync(ct).ConfigureAwait(false);
+            owner._blobFiles[blob.Digest] = start.Path + ".compressed";
+            owner._compressed[spooled.Digest] = Task.FromResult(blob);
+            // The raw tar is no longer needed: disk holds one compressed copy of the image.
+            File.Delete(spooled.Path);
+        }
+
+        public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    }
 }
+
+/// <param name="TarSize">The uncompressed tar's size, when known.</param>
+public sealed record NewLayer(Digest DiffId, Descriptor Blob, long? TarSize);

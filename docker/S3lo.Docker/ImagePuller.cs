@@ -47,7 +47,7 @@ public sealed class ImagePuller(TransferEngine engine)
                 var layer = manifest.Layers[i];
                 if (MediaTypes.LayerCompressionOf(layer.MediaType) is not { } compression) continue;
                 var blob = layer with { Annotations = null, Urls = null, Platform = null };
-                await bucket.RecordIndexedLayerAsync(Digest.Parse(diffIds[i]), compression, blob, ct).ConfigureAwait(false);
+                await bucket.RecordIndexedLayerAsync(Digest.Parse(diffIds[i]), compression, blob, tarSize: null, ct).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is S3loException or IOException or UnauthorizedAccessException)

@@ -12,13 +12,15 @@ public sealed class ImagePusher(TransferEngine engine, TimeProvider clock)
     public async Task<PushResult> PushAsync(DockerClient docker, string localImage, ImageBucket bucket, ImageReference destination,
         DockerPushOptions pushOptions, TransferOptions transferOptions, CancellationToken ct)
     {
-        await using var source = new DockerImageSource(docker, localImage, new BucketLayerCache(bucket), pushOptions);
         await using var target = new BucketImageDestination(bucket, destination.Repository, destination.Tag!, clock);
+        // Layers compressed next to the store are moved in, not copied.
+        var options = target.StagingDirectory is { } staging ? pushOptions with { TempDirectory = staging } : pushOptions;
+        await using var source = new DockerImageSource(docker, localImage, new BucketLayerCache(bucket), options);
         var report = await engine.TransferAsync(source, target, transferOptions with { Platform = null }, ct).ConfigureAwait(false);
-        foreach (var (diffId, blob) in source.NewLayers)
+        foreach (var layer in source.NewLayers)
         {
-            var compression = MediaTypes.LayerCompressionOf(blob.MediaType) ?? LayerCompression.None;
-            await bucket.RecordIndexedLayerAsync(diffId, compression, blob, ct).ConfigureAwait(false);
+            var compression = MediaTypes.LayerCompressionOf(layer.Blob.MediaType) ?? LayerCompression.None;
+            await bucket.RecordIndexedLayerAsync(layer.DiffId, compression, layer.Blob, layer.TarSize, ct).ConfigureAwait(false);
         }
         var inspect = source.Inspect!;
         var platform = new Platform { Os = inspect.Os ?? "", Architecture = inspect.Architecture ?? "", Variant = inspect.Variant };

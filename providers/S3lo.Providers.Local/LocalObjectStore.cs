@@ -9,7 +9,7 @@ namespace S3lo.Providers.Local;
 /// system) and are renamed into place only after the whole stream was read, so a killed or
 /// failed write never leaves a partial object at its key.
 /// </summary>
-public sealed class LocalObjectStore : IObjectStore
+public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
 {
     internal const string TempDirectoryName = ".s3lo-tmp";
     private const int BufferSize = 1 << 20;
@@ -174,6 +174,27 @@ public sealed class LocalObjectStore : IObjectStore
         await using var source = await OpenReadAsync(sourceKey, ct).ConfigureAwait(false);
         await PutAsync(destinationKey, source, source.Length, options, ct).ConfigureAwait(false);
         return true;
+    }
+
+    public string StagingDirectory
+    {
+        get
+        {
+            Directory.CreateDirectory(_tempDirectory);
+            return _tempDirectory;
+        }
+    }
+
+    public Task<bool> TryMoveInAsync(string path, string key, CancellationToken ct)
+    {
+        var target = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        // Into the temp directory first: from another file system that is a copy, which must never
+        // be visible at the key half-done; the rename from there is atomic.
+        var staged = Path.GetDirectoryName(Path.GetFullPath(path)) == _tempDirectory ? path : Path.Combine(StagingDirectory, Guid.NewGuid().ToString("N"));
+        if (staged != path) File.Move(path, staged);
+        File.Move(staged, target, overwrite: true);
+        return Task.FromResult(true);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

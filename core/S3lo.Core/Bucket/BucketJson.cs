@@ -6,6 +6,7 @@ namespace S3lo.Core.Bucket;
 
 [JsonSerializable(typeof(List<HistoryEntry>))]
 [JsonSerializable(typeof(IndexedLayer))]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 internal sealed partial class BucketJsonContext : JsonSerializerContext
 {
     /// <summary>Compact, with '+' and '/' unescaped, and RFC 3339 UTC times like s3lo v1.</summary>

@@ -4,6 +4,7 @@ using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Storage;
+using S3lo.Core.Transfer;
 
 namespace S3lo.Core.Bucket;
 
@@ -147,7 +148,7 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
     }
 
     /// <summary>The stored blob for a layer tar in a compression, if the index has one whose blob still exists.</summary>
-    public async Task<Descriptor?> FindIndexedLayerAsync(Digest diffId, LayerCompression compression, CancellationToken ct)
+    public async Task<CachedLayer?> FindIndexedLayerAsync(Digest diffId, LayerCompression compression, CancellationToken ct)
     {
         IndexedLayer? entry;
         try
@@ -165,12 +166,12 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
         }
         if (entry is null || entry.DiffId != diffId.ToString() || !Digest.TryParse(entry.Digest, out var blob)) return null;
         if (!await HasBlobAsync(blob, entry.Size, ct).ConfigureAwait(false)) return null;
-        return new Descriptor { MediaType = entry.MediaType, Digest = entry.Digest, Size = entry.Size };
+        return new CachedLayer(new Descriptor { MediaType = entry.MediaType, Digest = entry.Digest, Size = entry.Size }, entry.TarSize);
     }
 
-    public async Task RecordIndexedLayerAsync(Digest diffId, LayerCompression compression, Descriptor blob, CancellationToken ct)
+    public async Task RecordIndexedLayerAsync(Digest diffId, LayerCompression compression, Descriptor blob, long? tarSize, CancellationToken ct)
     {
-        var entry = new IndexedLayer { DiffId = diffId.ToString(), MediaType = blob.MediaType, Digest = blob.Digest, Size = blob.Size };
+        var entry = new IndexedLayer { DiffId = diffId.ToString(), MediaType = blob.MediaType, Digest = blob.Digest, Size = blob.Size, TarSize = tarSize };
         var bytes = JsonSerializer.SerializeToUtf8Bytes(entry, BucketJsonContext.Compact.IndexedLayer);
         using var content = new MemoryStream(bytes, writable: false);
         await Store.PutAsync(BucketLayout.DiffIdKey(diffId, compression), content, bytes.Length, PutOptions.Metadata, ct).ConfigureAwait(false);

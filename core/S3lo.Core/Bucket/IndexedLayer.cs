@@ -9,4 +9,7 @@ public sealed record IndexedLayer
     [JsonPropertyName("mediaType")] public string MediaType { get; init; } = "";
     [JsonPropertyName("digest")] public string Digest { get; init; } = "";
     [JsonPropertyName("size")] public long Size { get; init; }
+
+    /// <summary>The uncompressed tar's size, when known: lets a push guess which exported layers are new.</summary>
+    [JsonPropertyName("tarSize")] public long? TarSize { get; init; }
 }

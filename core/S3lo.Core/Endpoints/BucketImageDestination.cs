@@ -12,7 +12,7 @@ namespace S3lo.Core.Endpoints;
 /// platform manifests as blobs, then manifest.json — guarded against a concurrent push to the
 /// same tag — and last the history entry.
 /// </summary>
-public sealed class BucketImageDestination(ImageBucket bucket, string repository, string tag, TimeProvider clock) : IImageDestination
+public sealed class BucketImageDestination(ImageBucket bucket, string repository, string tag, TimeProvider clock) : IImageDestination, IFileBlobDestination
 {
     private TagRecord? _before;
     private long _imageBytes;
@@ -30,6 +30,13 @@ public sealed class BucketImageDestination(ImageBucket bucket, string repository
 
     public Task PutBlobAsync(Descriptor descriptor, Stream content, CancellationToken ct) =>
         bucket.PutBlobAsync(Digest.Parse(descriptor.Digest), content, descriptor.Size, ct);
+
+    public string? StagingDirectory => (bucket.Store as ILocalFileStore)?.StagingDirectory;
+
+    public Task<bool> TryMoveInAsync(Descriptor descriptor, string path, CancellationToken ct) =>
+        bucket.Store is ILocalFileStore local
+            ? local.TryMoveInAsync(path, BucketLayout.BlobKey(Digest.Parse(descriptor.Digest)), ct)
+            : Task.FromResult(false);
 
     public async Task PutManifestAsync(ManifestBlob manifest, CancellationToken ct)
     {

@@ -23,9 +23,9 @@ public sealed class BucketLayerCache(ImageBucket bucket) : ILayerCache
         }
     }
 
-    public Task<Descriptor?> FindLayerAsync(Digest diffId, LayerCompression compression, CancellationToken ct) =>
+    public Task<CachedLayer?> FindLayerAsync(Digest diffId, LayerCompression compression, CancellationToken ct) =>
         bucket.FindIndexedLayerAsync(diffId, compression, ct);
 
-    public Task RecordLayerAsync(Digest diffId, LayerCompression compression, Descriptor blob, CancellationToken ct) =>
-        bucket.RecordIndexedLayerAsync(diffId, compression, blob, ct);
+    public Task RecordLayerAsync(Digest diffId, LayerCompression compression, Descriptor blob, long? tarSize, CancellationToken ct) =>
+        bucket.RecordIndexedLayerAsync(diffId, compression, blob, tarSize, ct);
 }

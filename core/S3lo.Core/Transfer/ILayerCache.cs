@@ -14,8 +14,8 @@ public interface ILayerCache
     Task<byte[]?> TryReadConfigAsync(Digest config, CancellationToken ct);
 
     /// <summary>The stored blob for a layer tar in a compression, when there is one.</summary>
-    Task<Descriptor?> FindLayerAsync(Digest diffId, LayerCompression compression, CancellationToken ct);
+    Task<CachedLayer?> FindLayerAsync(Digest diffId, LayerCompression compression, CancellationToken ct);
 
-    /// <summary>Remembers which blob holds a layer tar, for the next push.</summary>
-    Task RecordLayerAsync(Digest diffId, LayerCompression compression, Descriptor blob, CancellationToken ct);
+    /// <summary>Remembers which blob holds a layer tar (of <paramref name="tarSize"/> bytes, if known), for the next push.</summary>
+    Task RecordLayerAsync(Digest diffId, LayerCompression compression, Descriptor blob, long? tarSize, CancellationToken ct);
 }

@@ -46,6 +46,14 @@ public sealed class TransferEngine
     {
         var descriptor = blob.Descriptor;
         observer.BlobStarted(descriptor);
+        // A file the source hashed as it wrote it, moving onto the same file system: no second pass.
+        if (source is IFileBlobSource files && files.VerifiedFileFor(descriptor) is { } path
+            && destination is IFileBlobDestination sink && await sink.TryMoveInAsync(descriptor, path, ct).ConfigureAwait(false))
+        {
+            observer.BlobProgress(descriptor, descriptor.Size);
+            observer.BlobCompleted(descriptor);
+            return;
+        }
         Stream opened;
         try
         {

@@ -4,6 +4,7 @@ using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Storage;
+using S3lo.Core.Transfer;
 using S3lo.Core.Tests.Support;
 using S3lo.Providers.Local;
 
@@ -247,10 +248,10 @@ public class ImageBucketTests
         var layer = await _images.PutBlobAsync(Sha.RandomBytes(2048, seed: 9), MediaTypes.OciLayerZstd);
         var diffId = Digest.Compute("the uncompressed tar"u8);
 
-        await _bucket.RecordIndexedLayerAsync(diffId, LayerCompression.Zstd, layer, None);
+        await _bucket.RecordIndexedLayerAsync(diffId, LayerCompression.Zstd, layer, tarSize: 4096, None);
         var found = await _bucket.FindIndexedLayerAsync(diffId, LayerCompression.Zstd, None);
 
-        Assert.That(found, Is.EqualTo(new Descriptor { MediaType = layer.MediaType, Digest = layer.Digest, Size = layer.Size }));
+        Assert.That(found, Is.EqualTo(new CachedLayer(new Descriptor { MediaType = layer.MediaType, Digest = layer.Digest, Size = layer.Size }, 4096)));
         Assert.That(await _bucket.FindIndexedLayerAsync(diffId, LayerCompression.Gzip, None), Is.Null, "indexed per compression");
         Assert.That(await _bucket.Store.HeadAsync($"s3lo-index/diff-ids/zstd/sha256/{diffId.Hex}", None), Is.Not.Null);
     }
@@ -260,7 +261,7 @@ public class ImageBucketTests
     {
         var layer = await _images.PutBlobAsync(Sha.RandomBytes(2048, seed: 9), MediaTypes.OciLayerGzip);
         var diffId = Digest.Compute("tar"u8);
-        await _bucket.RecordIndexedLayerAsync(diffId, LayerCompression.Gzip, layer, None);
+        await _bucket.RecordIndexedLayerAsync(diffId, LayerCompression.Gzip, layer, tarSize: null, None);
 
         await _bucket.Store.DeleteAsync(BucketLayout.BlobKey(Digest.Parse(layer.Digest)), None);
 

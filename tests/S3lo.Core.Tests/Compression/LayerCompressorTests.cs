@@ -56,11 +56,12 @@ public class LayerCompressorTests
         var input = WriteInput(1_500_000);
         var output = Path.Combine(_temp.Path, "out");
 
-        var (digest, size) = await LayerCompressor.CompressFileAsync(input, output, compression, None);
+        var blob = await LayerCompressor.CompressFileAsync(input, output, compression, None);
 
-        Assert.That(digest.ToString(), Is.EqualTo(Sha.OfFile(output)));
-        Assert.That(size, Is.EqualTo(new FileInfo(output).Length));
-        Assert.That(size, Is.LessThan(new FileInfo(input).Length), "the text parts compress");
+        Assert.That(blob.Digest, Is.EqualTo(Sha.OfFile(output)));
+        Assert.That(blob.Size, Is.EqualTo(new FileInfo(output).Length));
+        Assert.That(blob.Size, Is.LessThan(new FileInfo(input).Length), "the text parts compress");
+        Assert.That(blob.MediaType, Is.EqualTo(MediaTypes.OciLayerFor(compression)));
     }
 
     [TestCase(LayerCompression.Gzip, 2_000_000)]

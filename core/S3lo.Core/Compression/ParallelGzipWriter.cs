@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+
+namespace S3lo.Core.Compression;
+
+/// <summary>
+/// A write-only stream that gzips on every core, deterministically: the input is cut into fixed
+/// 1 MiB blocks, each deflated on its own and ended with a sync flush (the last one with the final
+/// block), and the pieces are written in order — one valid gzip member, as pigz makes (without
+/// its dictionary priming, which .NET's deflate cannot do; about 1% larger). The output depends
+/// only on the input bytes: not on how writes are chunked, the number of cores, or timing.
+/// </summary>
+internal sealed class ParallelGzipWriter : Stream
+{
+    private const int BlockSize = 1 << 20;
+
+    // mtime 0, no flags, OS 255 ("unknown", as Go writes it): the same bytes on every OS.
+    private static readonly byte[] Header = [0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff];
+    // .NET's deflate writes nothing at all for an empty input; a gzip member needs a final block.
+    private static readonly byte[] EmptyFinalBlock = [0x03, 0x00];
+
+    private readonly Stream _output;
+    private readonly long _length;
+    private readonly Crc32 _crc = new();
+    private readonly Queue<Task<byte[]>> _inFlight = new();
+    private readonly int _window = Math.Max(2, Environment.ProcessorCount * 2);
+    private byte[] _block;
+    private int _filled;
+    private long _consumed;
+    private bool _headerWritten;
+    private bool _finished;
+
+    /// <param name="length">The exact number of bytes that will be written: it tells which block is the last.</param>
+    public ParallelGzipWriter(Stream output, long length)
+    {
+        _output = output;
+        _length = length;
+        _block = ArrayPool<byte>.Shared.Rent(BlockSize);
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => _consumed;
+    public override long Position { get => _consumed; set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) =>
+        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_consumed + buffer.Length > _length) throw new IOException($"more than the announced {_length} bytes were written");
+        if (!_headerWritten)
+        {
+            await _output.WriteAsync(Header, cancellationToken).ConfigureAwait(false);
+            _headerWritten = true;
+        }
+        while (!buffer.IsEmpty)
+        {
+            var take = Math.Min(BlockSize - _filled, buffer.Length);
+            buffer.Span[..take].CopyTo(_block.AsSpan(_filled));
+            _filled += take;
+            _consumed += take;
+            buffer = buffer[take..];
+            if (_filled == BlockSize && _consumed < _length) await StartBlockAsync(last: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Compresses what is left, writes the trailer. Must be called once all announced bytes were written.</summary>
+    public async Task FinishAsync(CancellationToken ct)
+    {
+        if (_finished) return;
+        if (_consumed != _length) throw new IOException($"{_consumed} of the announced {_length} bytes were written");
+        if (!_headerWritten)
+        {
+            await _output.WriteAsync(Header, ct).ConfigureAwait(false);
+            _headerWritten = true;
+        }
+        await StartBlockAsync(last: true, ct).ConfigureAwait(false);
+        while (_inFlight.Count > 0) await _output.WriteAsync(await _inFlight.Dequeue().ConfigureAwait(false), ct).ConfigureAwait(false);
+        var trailer = new byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.GetCurrentHashAsUInt32());
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), (uint)_length);
+        await _output.WriteAsync(trailer, ct).ConfigureAwait(false);
+        _finished = true;
+    }
+
+    private async Task StartBlockAsync(bool last, CancellationToken ct)
+    {
+        var block = _block;
+        var size = _filled;
+        _crc.Append(block.AsSpan(0, size));
+        _inFlight.Enqueue(Task.Run(() =>
+        {
+            try
+            {
+                return Deflate(block.AsSpan(0, size), last);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(block);
+            }
+        }, ct));
+        _block = last ? [] : ArrayPool<byte>.Shared.Rent(BlockSize);
+        _filled = 0;
+        // Bounded: memory is a few blocks however big the layer.
+        if (_inFlight.Count >= _window) await _output.WriteAsync(await _inFlight.Dequeue().ConfigureAwait(false), ct).ConfigureAwait(false);
+    }
+
+    private static byte[] Deflate(ReadOnlySpan<byte> block, bool last)
+    {
+        if (block.IsEmpty) return last ? EmptyFinalBlock : [];
+        using var compressed = new MemoryStream(block.Length / 2 + 64);
+        var deflate = new DeflateStream(compressed, CompressionLevel.Fastest, leaveOpen: true);
+        deflate.Write(block);
+        if (last)
+        {
+            deflate.Dispose();
+            return compressed.ToArray();
+        }
+        // A sync flush ends the block on a byte boundary without the final-block bit: blocks concatenate.
+        deflate.Flush();
+        var result = compressed.ToArray();
+        deflate.Dispose();
+        return result;
+    }
+
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _block.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_block);
+            _block = [];
+        }
+        base.Dispose(disposing);
+    }
+}
