@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using S3lo.Core.Compression;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
@@ -44,8 +45,16 @@ public sealed class DockerImageDestination : IImageDestination
     private bool _committed;
     private Exception? _failure;
 
-    public DockerImageDestination(DockerClient client, string repository, string tag, string tempDirectory)
+    private readonly Func<Digest, Digest, CancellationToken, Task<long?>>? _tarSizeOf;
+
+    /// <param name="tarSizeOf">
+    /// The uncompressed size of a layer (diff ID, blob digest), when known: such a layer is decompressed
+    /// on its way into the archive, so the daemon gets a plain tar and does no decompression of its own.
+    /// </param>
+    public DockerImageDestination(DockerClient client, string repository, string tag, string tempDirectory,
+        Func<Digest, Digest, CancellationToken, Task<long?>>? tarSizeOf = null)
     {
+        _tarSizeOf = tarSizeOf;
         _client = client;
         _repository = repository;
         _tag = tag;
@@ -110,12 +119,12 @@ public sealed class DockerImageDestination : IImageDestination
         {
             if (slot.IsConfig)
                 slot.Config = await ReadConfigAsync(descriptor, content, linked.Token).ConfigureAwait(false);
-            else if (slot.Compression == LayerCompression.Zstd)
+            else if (slot.Compression == LayerCompression.Zstd && await TarSizeAsync(slot, linked.Token).ConfigureAwait(false) is null)
                 await DecompressToFileAsync(slot, content, linked.Token).ConfigureAwait(false);
             else if (TakeTurn(slot))
             {
                 // Its turn: straight into the tar, no copy on disk.
-                await _writer!.WriteLayerAsync(slot.Digest, content, descriptor.Size, linked.Token).ConfigureAwait(false);
+                await WriteLayerAsync(slot, content, linked.Token).ConfigureAwait(false);
                 FinishTurn(slot);
                 await DrainAsync(linked.Token).ConfigureAwait(false);
                 return;
@@ -271,11 +280,44 @@ public sealed class DockerImageDestination : IImageDestination
             else
             {
                 await using (var file = OpenRead(slot.SpoolPath!))
-                    await _writer!.WriteLayerAsync(slot.Digest, file, file.Length, ct).ConfigureAwait(false);
+                {
+                    if (slot.Decompressed) await _writer!.WriteLayerAsync(slot.Digest, file, file.Length, ct).ConfigureAwait(false);
+                    else await WriteLayerAsync(slot, file, ct).ConfigureAwait(false);
+                }
                 File.Delete(slot.SpoolPath!);
             }
             FinishTurn(slot);
         }
+    }
+
+    /// <summary>
+    /// Writes a stored layer into the tar: decompressed when its tar size is known (the daemon's own
+    /// gunzip is slower than ours and would run after the upload), else as stored.
+    /// </summary>
+    private async Task WriteLayerAsync(Slot slot, Stream content, CancellationToken ct)
+    {
+        if (slot.Compression is LayerCompression.Gzip or LayerCompression.Zstd && await TarSizeAsync(slot, ct).ConfigureAwait(false) is { } tarSize)
+        {
+            await using (var tar = LayerCompressor.OpenDecompressor(new NonClosingStream(content), slot.Compression.Value))
+                await _writer!.WriteLayerAsync(slot.Digest, tar, tarSize, ct).ConfigureAwait(false);
+            // The decoder stops at the end of its data: reading on to the end is what verifies the digest.
+            await content.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
+            return;
+        }
+        await _writer!.WriteLayerAsync(slot.Digest, content, slot.Descriptor.Size, ct).ConfigureAwait(false);
+    }
+
+    private async Task<long?> TarSizeAsync(Slot slot, CancellationToken ct)
+    {
+        // Before the config is known there is no diff ID to ask about: unknown for now, not for good.
+        if (_tarSizeOf is null || _diffIds.Count == 0) return null;
+        if (slot.TarSize is null)
+        {
+            var position = _layerOrder.IndexOf(slot.Digest);
+            var diffId = position >= 0 && position < _diffIds.Count && Digest.TryParse(_diffIds[position], out var d) ? d : (Digest?)null;
+            slot.TarSize = diffId is { } id ? await _tarSizeOf(id, slot.Digest, ct).ConfigureAwait(false) ?? -1 : -1;
+        }
+        return slot.TarSize >= 0 ? slot.TarSize : null;
     }
 
     private static async Task<byte[]> ReadConfigAsync(Descriptor descriptor, Stream content, CancellationToken ct)
@@ -306,6 +348,7 @@ public sealed class DockerImageDestination : IImageDestination
         // The decoder may stop at the frame's end: reading on to the end is what verifies the digest.
         await content.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
         slot.SpoolPath = path;
+        slot.Decompressed = true;
     }
 
     /// <summary>The ID the daemon gave the loaded image, checked to be this image.</summary>
@@ -366,5 +409,9 @@ public sealed class DockerImageDestination : IImageDestination
 
         public byte[]? Config { get; set; }
         public string? SpoolPath { get; set; }
+        /// <summary>True when the spool file already holds the plain tar.</summary>
+        public bool Decompressed { get; set; }
+        /// <summary>The plain tar's size once looked up; -1 when unknown.</summary>
+        public long? TarSize { get; set; }
     }
 }

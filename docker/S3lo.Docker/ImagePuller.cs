@@ -17,7 +17,7 @@ public sealed class ImagePuller(TransferEngine engine)
         await docker.PingAsync(ct).ConfigureAwait(false);
         TransferReport report;
         await using (var source = new BucketImageSource(bucket, reference.Repository, reference.Tag, reference.Digest))
-        await using (var target = new DockerImageDestination(docker, localRepository, localTag, tempDirectory))
+        await using (var target = new DockerImageDestination(docker, localRepository, localTag, tempDirectory, TarSizeLookup(bucket)))
         {
             // Buckets answer HEAD cheaply: find a missing blob before the daemon sees a byte.
             report = await engine.TransferAsync(source, target, options with { CheckSourceFirst = true }, ct).ConfigureAwait(false);
@@ -26,6 +26,17 @@ public sealed class ImagePuller(TransferEngine engine)
         if (!report.Commit.Unchanged) await RememberLayersAsync(bucket, reference.Repository, report.Digest, options, ct).ConfigureAwait(false);
         return report;
     }
+
+    /// <summary>A layer's plain tar size from the diff-ID index, when the index maps that diff ID to this very blob.</summary>
+    private static Func<Digest, Digest, CancellationToken, Task<long?>> TarSizeLookup(ImageBucket bucket) => async (diffId, blob, ct) =>
+    {
+        foreach (var compression in (LayerCompression[])[LayerCompression.Gzip, LayerCompression.Zstd])
+        {
+            if (await bucket.FindIndexedLayerAsync(diffId, compression, ct).ConfigureAwait(false) is { } hit && hit.Blob.Digest == blob.ToString())
+                return hit.TarSize;
+        }
+        return null;
+    };
 
     /// <summary>
     /// The daemon checked every layer against the config's diff IDs while loading, so the pairs are
@@ -46,8 +57,11 @@ public sealed class ImagePuller(TransferEngine engine)
             {
                 var layer = manifest.Layers[i];
                 if (MediaTypes.LayerCompressionOf(layer.MediaType) is not { } compression) continue;
+                var diffId = Digest.Parse(diffIds[i]);
+                // An entry already there (a push's, with the tar size) stays as it is.
+                if (await bucket.FindIndexedLayerAsync(diffId, compression, ct).ConfigureAwait(false) is not null) continue;
                 var blob = layer with { Annotations = null, Urls = null, Platform = null };
-                await bucket.RecordIndexedLayerAsync(Digest.Parse(diffIds[i]), compression, blob, tarSize: null, ct).ConfigureAwait(false);
+                await bucket.RecordIndexedLayerAsync(diffId, compression, blob, tarSize: null, ct).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is S3loException or IOException or UnauthorizedAccessException)
