@@ -44,18 +44,7 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
             }, context.Token);
             (observer as ConsoleTransferObserver)?.Finish();
 
-            var summary = new TransferSummary
-            {
-                Source = from.ToString(),
-                Destination = to.ToString(),
-                Digest = report.Digest.ToString(),
-                Platforms = report.Platforms,
-                BlobsCopied = report.BlobsCopied,
-                BytesCopied = report.BytesCopied,
-                BlobsSkipped = report.BlobsSkipped,
-                BytesSkipped = report.BytesSkipped,
-                Unchanged = report.Commit.Unchanged,
-            };
+            var summary = TransferSummary.From(report, from.ToString(), to.ToString());
             if (!StructuredWriter.TryWrite(context.Format, summary, c => c.TransferSummary))
             {
                 Console.WriteLine($"copied {from} to {to}");

@@ -37,18 +37,7 @@ public sealed class PullCommand(CommandRunner runner, BucketOpener buckets, Imag
             var report = await puller.PullAsync(docker, bucket, source, repository, tag, options, Path.GetTempPath(), context.Token);
             (observer as ConsoleTransferObserver)?.Finish();
 
-            var summary = new TransferSummary
-            {
-                Source = source.ToString(),
-                Destination = $"{repository}:{tag}",
-                Digest = report.Digest.ToString(),
-                Platforms = report.Platforms,
-                BlobsCopied = report.BlobsCopied,
-                BytesCopied = report.BytesCopied,
-                BlobsSkipped = report.BlobsSkipped,
-                BytesSkipped = report.BytesSkipped,
-                Unchanged = report.Commit.Unchanged,
-            };
+            var summary = TransferSummary.From(report, source.ToString(), $"{repository}:{tag}");
             if (!StructuredWriter.TryWrite(context.Format, summary, c => c.TransferSummary))
             {
                 Console.WriteLine($"pulled {source} ({string.Join(", ", report.Platforms)}) as {repository}:{tag}");

@@ -43,17 +43,9 @@ public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, Imag
             var report = result.Report;
             if (!string.Equals(result.Platform.Architecture, PlatformSpec.Host().Architecture, StringComparison.Ordinal))
                 Console.Error.WriteLine($"note: {localImage} is {result.Platform}; it will not run on {PlatformSpec.Host()} machines");
-            var summary = new TransferSummary
+            var summary = TransferSummary.From(report, localImage, reference.ToString()) with
             {
-                Source = localImage,
-                Destination = reference.ToString(),
-                Digest = report.Digest.ToString(),
                 Platforms = [result.Platform.ToString()],
-                BlobsCopied = report.BlobsCopied,
-                BytesCopied = report.BytesCopied,
-                BlobsSkipped = report.BlobsSkipped,
-                BytesSkipped = report.BytesSkipped,
-                Unchanged = report.Commit.Unchanged,
                 Exported = result.Exported,
             };
             if (!StructuredWriter.TryWrite(context.Format, summary, c => c.TransferSummary))

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using S3lo.Core.Inspection;
+using S3lo.Core.Transfer;
 
 namespace S3lo.Cli.Output;
 
@@ -26,6 +27,19 @@ public sealed record TransferSummary
     public long BytesSkipped { get; init; }
     public bool Unchanged { get; init; }
     public bool? Exported { get; init; }
+
+    public static TransferSummary From(TransferReport report, string source, string destination) => new()
+    {
+        Source = source,
+        Destination = destination,
+        Digest = report.Digest.ToString(),
+        Platforms = report.Platforms,
+        BlobsCopied = report.BlobsCopied,
+        BytesCopied = report.BytesCopied,
+        BlobsSkipped = report.BlobsSkipped,
+        BytesSkipped = report.BytesSkipped,
+        Unchanged = report.Commit.Unchanged,
+    };
 }
 
 public sealed record DeleteSummary(string Deleted);

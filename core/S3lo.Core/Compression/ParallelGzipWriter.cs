@@ -24,8 +24,8 @@ internal sealed class ParallelGzipWriter : Stream
     private readonly Stream _output;
     private readonly long _length;
     private readonly Crc32 _crc = new();
-    private readonly Queue<Task<byte[]>> _inFlight = new();
-    private readonly int _window = Math.Max(2, Environment.ProcessorCount * 2);
+    private readonly Queue<Task<PooledBytes>> _inFlight = new();
+    private readonly int _window = Environment.ProcessorCount + 1;
     private byte[] _block;
     private int _filled;
     private long _consumed;
@@ -82,7 +82,7 @@ internal sealed class ParallelGzipWriter : Stream
             _headerWritten = true;
         }
         await StartBlockAsync(last: true, ct).ConfigureAwait(false);
-        while (_inFlight.Count > 0) await _output.WriteAsync(await _inFlight.Dequeue().ConfigureAwait(false), ct).ConfigureAwait(false);
+        while (_inFlight.Count > 0) await WriteOldestAsync(ct).ConfigureAwait(false);
         var trailer = new byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.GetCurrentHashAsUInt32());
         BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), (uint)_length);
@@ -109,25 +109,54 @@ internal sealed class ParallelGzipWriter : Stream
         _block = last ? [] : ArrayPool<byte>.Shared.Rent(BlockSize);
         _filled = 0;
         // Bounded: memory is a few blocks however big the layer.
-        if (_inFlight.Count >= _window) await _output.WriteAsync(await _inFlight.Dequeue().ConfigureAwait(false), ct).ConfigureAwait(false);
+        if (_inFlight.Count >= _window) await WriteOldestAsync(ct).ConfigureAwait(false);
     }
 
-    private static byte[] Deflate(ReadOnlySpan<byte> block, bool last)
+    private async Task WriteOldestAsync(CancellationToken ct)
     {
-        if (block.IsEmpty) return last ? EmptyFinalBlock : [];
-        using var compressed = new MemoryStream(block.Length / 2 + 64);
+        var piece = await _inFlight.Dequeue().ConfigureAwait(false);
+        try
+        {
+            await _output.WriteAsync(piece.Buffer.AsMemory(0, piece.Length), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            piece.Return();
+        }
+    }
+
+    // Pooled buffers in and out: a 2 GB layer is 2,000 blocks, and fresh megabyte arrays for each
+    // would pile up on the large-object heap faster than the GC gives the memory back.
+    private static PooledBytes Deflate(ReadOnlySpan<byte> block, bool last)
+    {
+        if (block.IsEmpty) return last ? PooledBytes.Copy(EmptyFinalBlock) : PooledBytes.Copy([]);
+        // Deflate's worst case (stored blocks) is a few bytes per 16 KiB over the input.
+        var output = ArrayPool<byte>.Shared.Rent(block.Length + block.Length / 1024 + 1024);
+        using var compressed = new MemoryStream(output, 0, output.Length, writable: true);
         var deflate = new DeflateStream(compressed, CompressionLevel.Fastest, leaveOpen: true);
         deflate.Write(block);
         if (last)
         {
             deflate.Dispose();
-            return compressed.ToArray();
+            return new PooledBytes(output, (int)compressed.Position);
         }
         // A sync flush ends the block on a byte boundary without the final-block bit: blocks concatenate.
         deflate.Flush();
-        var result = compressed.ToArray();
+        var length = (int)compressed.Position;
         deflate.Dispose();
-        return result;
+        return new PooledBytes(output, length);
+    }
+
+    private readonly record struct PooledBytes(byte[] Buffer, int Length)
+    {
+        public static PooledBytes Copy(byte[] bytes)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, bytes.Length));
+            bytes.CopyTo(buffer, 0);
+            return new PooledBytes(buffer, bytes.Length);
+        }
+
+        public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
     }
 
     public override void Flush() { }
