@@ -10,6 +10,7 @@ using S3lo.Docker;
 using S3lo.Providers.Local;
 
 if (UsageGuard.Check(args) is { } usageExit) return usageExit;
+args = UsageGuard.Rewrite(args);
 
 var builder = CoconaApp.CreateBuilder(args, options =>
 {

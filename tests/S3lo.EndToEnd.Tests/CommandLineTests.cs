@@ -11,6 +11,23 @@ public sealed class CommandLineTests
         Assert.That(r.Stdout, Does.Match(@"^s3lo \d+\.\d+\.\d+"));
     }
 
+    [Test]
+    public void HelpCommandShowsTheCommandsUsage()
+    {
+        var r = S3loBinary.Run("help", "push");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString);
+        Assert.That(r.Stdout, Does.Contain("Usage: s3lo push").And.Contain("--compression"));
+    }
+
+    [Test]
+    public void BashCompletionIsAScript()
+    {
+        var r = S3loBinary.Run("completion", "bash");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString);
+        Assert.That(r.Stdout, Does.Contain("complete").And.Contain("s3lo"));
+        Assert.That(S3loBinary.Run("completion", "tcsh").ExitCode, Is.EqualTo(2));
+    }
+
     [TestCase("inspect", "local://./store/app", "no tag or digest")]
     [TestCase("inspect", "ftp://bucket/app:1", "scheme")]
     [TestCase("inspect", "s3://bucket/App:1", "lowercase")]

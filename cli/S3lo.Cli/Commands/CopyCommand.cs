@@ -17,8 +17,7 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
         [Argument(Description = "SCHEME://BUCKET/IMAGE:TAG or IMAGE@sha256:...")] string source,
         [Argument(Description = "SCHEME://BUCKET/IMAGE:TAG")] string destination,
         GlobalOptions global,
-        [Option("platform", Description = "keep only this os/arch[/variant] (the copy is single-arch)")] string? platform = null,
-        [Option("force", Description = "overwrite an immutable tag")] bool force = false) =>
+        [Option("platform", Description = "keep only this os/arch[/variant] (the copy is single-arch)")] string? platform = null) =>
         runner.RunAsync(global, async context =>
         {
             var from = ParseBucketImage(source, "source");

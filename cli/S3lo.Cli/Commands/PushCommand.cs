@@ -17,7 +17,6 @@ public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, Imag
         [Argument(Description = "image in the Docker daemon, e.g. myapp:1.0")] string localImage,
         [Argument(Description = "SCHEME://BUCKET/IMAGE:TAG")] string destination,
         GlobalOptions global,
-        [Option("force", Description = "overwrite an immutable tag")] bool force = false,
         [Option("platform", Description = "os/arch[/variant] the image must be")] string? platform = null,
         [Option("compression", Description = "layer compression: gzip (default), zstd or none")] string compression = "gzip") =>
         runner.RunAsync(global, async context =>

@@ -11,9 +11,24 @@ public static class UsageGuard
     public static readonly string[] Commands = ["push", "pull", "copy", "cp", "list", "ls", "inspect", "delete", "rm", "init"];
     private const int CoconaUnknownOption = 129;
 
+    /// <summary>`help CMD` and `completion SHELL` as docker spells them, on top of Cocona's --help and --completion.</summary>
+    public static string[] Rewrite(string[] args) => args switch
+    {
+        ["help"] => ["--help"],
+        ["help", var command, ..] => [command, "--help"],
+        ["completion", var shell] => ["--completion", shell],
+        _ => args,
+    };
+
     public static int? Check(string[] args)
     {
-        if (args.Length == 0 || args[0].StartsWith('-')) return null;
+        if (args is ["completion", var shell] && shell is not ("bash" or "zsh"))
+        {
+            Console.Error.WriteLine($"error: no completion for '{shell}' yet");
+            Console.Error.WriteLine("hint: s3lo completion bash, or s3lo completion zsh");
+            return ExitCodes.Usage;
+        }
+        if (args.Length == 0 || args[0].StartsWith('-') || args[0] is "help" or "completion") return null;
         if (Commands.Contains(args[0], StringComparer.Ordinal)) return null;
         Console.Error.WriteLine($"error: '{args[0]}' is not an s3lo command");
         Console.Error.WriteLine($"hint: commands: {string.Join(", ", Commands)}; 's3lo --help' shows them");

@@ -1,0 +1,1 @@
+namespace S3lo.Providers.Gcs; internal static class Placeholder {}

@@ -1,0 +1,137 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using S3lo.Core.Storage;
+
+namespace S3lo.Providers.S3;
+
+/// <summary>One multipart upload: start (with the storage-class fallback), parts, complete, abort.</summary>
+internal sealed class MultipartSession
+{
+    private static readonly TimeSpan AbortTimeout = TimeSpan.FromSeconds(30);
+    private readonly S3ObjectStore _store;
+
+    private MultipartSession(S3ObjectStore store, string key, string uploadId)
+    {
+        _store = store;
+        Key = key;
+        UploadId = uploadId;
+    }
+
+    public string Key { get; }
+    public string UploadId { get; }
+
+    public static async Task<MultipartSession> StartAsync(S3ObjectStore store, string key, PutOptions options, CancellationToken ct)
+    {
+        while (true)
+        {
+            var storageClass = store.Classes.For(options.Class);
+            try
+            {
+                var request = new InitiateMultipartUploadRequest
+                {
+                    BucketName = store.Bucket, Key = key, ContentType = options.ContentType, StorageClass = storageClass,
+                };
+                var response = await store.Client.InitiateMultipartUploadAsync(request, ct).ConfigureAwait(false);
+                if (!StorageClassPolicy.IsStandard(storageClass)) store.Classes.Settled = true;
+                return new MultipartSession(store, key, response.UploadId);
+            }
+            catch (AmazonS3Exception e) when (store.Classes.TryFallBack(e, storageClass, store.DisplayName, store.Warn))
+            {
+                // Retried with STANDARD.
+            }
+            catch (Exception e) when (store.Errors.Translate(e, "s3:PutObject", key, ct) is { } error)
+            {
+                throw error;
+            }
+        }
+    }
+
+    public async Task<PartETag> UploadPartAsync(int number, byte[] buffer, int count, CancellationToken ct)
+    {
+        using var body = new MemoryStream(buffer, 0, count, writable: false);
+        var request = new UploadPartRequest
+        {
+            BucketName = _store.Bucket, Key = Key, UploadId = UploadId, PartNumber = number, PartSize = count, InputStream = body,
+        };
+        _store.ApplyPayloadMode(request);
+        try
+        {
+            var response = await _store.Client.UploadPartAsync(request, ct).ConfigureAwait(false);
+            return new PartETag(number, response.ETag);
+        }
+        catch (Exception e) when (_store.Errors.Translate(e, "s3:PutObject", Key, ct) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    public async Task<PartETag> CopyPartAsync(int number, string sourceKey, long first, long last, CancellationToken ct)
+    {
+        var request = new CopyPartRequest
+        {
+            SourceBucket = _store.Bucket, SourceKey = sourceKey, DestinationBucket = _store.Bucket, DestinationKey = Key,
+            UploadId = UploadId, PartNumber = number, FirstByte = first, LastByte = last,
+        };
+        try
+        {
+            var response = await _store.Client.CopyPartAsync(request, ct).ConfigureAwait(false);
+            return new PartETag(number, response.ETag);
+        }
+        catch (AmazonS3Exception e) when (S3ObjectStore.IsCopyRefused(e))
+        {
+            throw new CopyRefusedException(e);
+        }
+        catch (Exception e) when (_store.Errors.Translate(e, "s3:PutObject (server-side copy)", Key, ct) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    /// <summary>
+    /// Completes the upload under <paramref name="condition"/>. The caller has checked the condition
+    /// with a HEAD just before: Ceph RGW (16.x) ignores If-None-Match/If-Match here, AWS S3 enforces them.
+    /// </summary>
+    public async Task<ObjectInfo> CompleteAsync(IEnumerable<PartETag> parts, long size, WriteCondition condition, CancellationToken ct)
+    {
+        var request = new CompleteMultipartUploadRequest
+        {
+            BucketName = _store.Bucket, Key = Key, UploadId = UploadId, PartETags = parts.OrderBy(p => p.PartNumber).ToList(),
+        };
+        if (condition.RequireAbsent) request.IfNoneMatch = "*";
+        if (condition.ETag is { } etag) request.IfMatch = etag;
+        string? resultETag;
+        try
+        {
+            resultETag = (await _store.Client.CompleteMultipartUploadAsync(request, ct).ConfigureAwait(false)).ETag;
+        }
+        catch (AmazonS3Exception e) when (S3ObjectStore.IsPreconditionFailure(e))
+        {
+            throw new PreconditionFailedException(_store.DisplayName, Key);
+        }
+        catch (Exception e) when (_store.Errors.Translate(e, "s3:PutObject", Key, ct) is { } error)
+        {
+            throw error;
+        }
+        // RGW answers an empty ETag here (a known bug); HEAD has the real one.
+        if (string.IsNullOrEmpty(resultETag))
+            return await _store.HeadAsync(Key, ct).ConfigureAwait(false) ?? new ObjectInfo(Key, size, DateTimeOffset.UtcNow, null);
+        return new ObjectInfo(Key, size, DateTimeOffset.UtcNow, resultETag);
+    }
+
+    /// <summary>Aborts even when the caller was cancelled (Ctrl+C); a failure here is logged, never thrown.</summary>
+    public async Task AbortAsync()
+    {
+        using var timeout = new CancellationTokenSource(AbortTimeout);
+        try
+        {
+            await _store.Client.AbortMultipartUploadAsync(
+                new AbortMultipartUploadRequest { BucketName = _store.Bucket, Key = Key, UploadId = UploadId }, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _store.Logger.LogWarning("could not abort the multipart upload of {Store}/{Key} ({Error}); 's3lo clean' or a bucket lifecycle rule removes it",
+                _store.DisplayName, Key, e.Message);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using Amazon.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace S3lo.Providers.S3;
+
+/// <summary>
+/// The SDK's HttpClient with a logging handler in front, so every failed attempt (which the SDK
+/// then retries with backoff) is visible at debug level. Mirrors the SDK's own defaults: no
+/// redirects (S3 answers 301 for a wrong region), no decompression.
+/// </summary>
+internal sealed class S3HttpClientFactory(ILogger logger) : HttpClientFactory
+{
+    public override HttpClient CreateHttpClient(IClientConfig clientConfig)
+    {
+        var sockets = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        };
+        if (clientConfig.ConnectTimeout is { } connect) sockets.ConnectTimeout = connect;
+        if (clientConfig.MaxConnectionsPerServer is { } max) sockets.MaxConnectionsPerServer = max;
+        return new HttpClient(new AttemptLoggingHandler(logger) { InnerHandler = sockets })
+        {
+            Timeout = clientConfig.Timeout ?? Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    // Cache per SDK client: disposed with it.
+    public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => true;
+    public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
+    public override string? GetConfigUniqueString(IClientConfig clientConfig) => null;
+}

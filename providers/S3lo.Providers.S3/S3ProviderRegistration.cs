@@ -1,0 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+using S3lo.Core.Storage;
+
+namespace S3lo.Providers.S3;
+
+public static class S3ProviderRegistration
+{
+    /// <summary>Registers the <c>s3://</c> scheme (AWS S3 and S3-compatible servers).</summary>
+    public static IServiceCollection AddS3StoreProvider(this IServiceCollection services) =>
+        services.AddSingleton<IObjectStoreProvider, S3StoreProvider>();
+}
