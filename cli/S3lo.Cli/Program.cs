@@ -7,7 +7,9 @@ using S3lo.Core.Bucket;
 using S3lo.Core.Storage;
 using S3lo.Core.Transfer;
 using S3lo.Docker;
+using S3lo.Providers.Azure;
 using S3lo.Providers.Local;
+using S3lo.Providers.S3;
 
 if (UsageGuard.Check(args) is { } usageExit) return usageExit;
 args = UsageGuard.Rewrite(args);
@@ -26,6 +28,8 @@ if (args.Contains("--verbose") || args.Contains("-v"))
 
 builder.Services
     .AddLocalStoreProvider()
+    .AddS3StoreProvider()
+    .AddAzureStoreProvider()
     .AddSingleton<ObjectStoreFactory>()
     .AddSingleton<BucketOpener>()
     .AddSingleton<TransferEngine>()
@@ -44,4 +48,4 @@ app.AddCommands<DeleteCommand>();
 app.AddCommands<InitCommand>();
 app.AddCommands<CopyCommand>();
 await app.RunAsync();
-return UsageGuard.MapExitCode(Environment.ExitCode);
+return UsageGuard.MapExitCode(Environment.ExitCode, args);

@@ -99,7 +99,7 @@ internal sealed class MultipartSession
             BucketName = _store.Bucket, Key = Key, UploadId = UploadId, PartETags = parts.OrderBy(p => p.PartNumber).ToList(),
         };
         if (condition.RequireAbsent) request.IfNoneMatch = "*";
-        if (condition.ETag is { } etag) request.IfMatch = etag;
+        if (condition.ETag is { } etag) request.IfMatch = S3ObjectStore.ConditionETag(etag);
         string? resultETag;
         try
         {

@@ -52,20 +52,18 @@ internal static class MultipartUpload
                 }
                 if (pending is not null)
                 {
-                    uploads.Add(UploadAsync(uploads.Count + 1, pending, pendingCount));
+                    Dispatch(pending, pendingCount);
                     pending = null;
                 }
                 if (filled == partSize)
                 {
-                    if (uploads.Count + 1 >= MaxParts)
-                        throw new S3loException($"{key} is larger than {MaxParts} parts of {partSize} bytes", "pass its length so the part size can grow");
                     pending = buffer;
                     pendingCount = filled;
                     continue;
                 }
                 // The source has ended (and verified itself): the last part may go. An empty
                 // source still needs one (empty) part.
-                if (filled > 0 || uploads.Count == 0) uploads.Add(UploadAsync(uploads.Count + 1, buffer, filled));
+                if (filled > 0 || uploads.Count == 0) Dispatch(buffer, filled);
                 else
                 {
                     store.Buffers.Return(buffer);
@@ -95,6 +93,13 @@ internal static class MultipartUpload
                 uploads.FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException is { } partError)
                 ExceptionDispatchInfo.Throw(partError);
             throw;
+        }
+
+        void Dispatch(byte[] buffer, int count)
+        {
+            if (uploads.Count == MaxParts)
+                throw new S3loException($"{key} is larger than {MaxParts} parts of {partSize} bytes", "pass its length so the part size can grow");
+            uploads.Add(UploadAsync(uploads.Count + 1, buffer, count));
         }
 
         async Task<PartETag> UploadAsync(int number, byte[] buffer, int count)

@@ -55,10 +55,9 @@ internal static class S3ClientSettings
             // Standard mode: exponential backoff with jitter on throttling, 5xx and connection errors.
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = MaxRetries,
-            HttpClientFactory = new S3HttpClientFactory(logger),
+            HttpClientFactory = new S3HttpClientFactory(logger, timeout),
             ConnectTimeout = timeout ?? DefaultConnectTimeout,
         };
-        if (timeout is { } t) config.Timeout = t;
         if (endpoint is null)
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);

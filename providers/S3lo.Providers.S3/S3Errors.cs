@@ -66,9 +66,35 @@ internal sealed class S3Errors(string bucket, Uri? endpoint, string region)
     }
 
     private S3loException WrongRegion(AmazonS3Exception e) =>
-        string.IsNullOrEmpty(e.Region)
+        RegionNamedBy(e) is not { } right
             ? new S3loException($"bucket s3://{bucket} is not in region {region}", "pass --region with the bucket's region", inner: e)
-            : new S3loException($"bucket s3://{bucket} is in region {e.Region}, not {region}", $"pass --region {e.Region} or set AWS_REGION={e.Region}", inner: e);
+            : new S3loException($"bucket s3://{bucket} is in region {right}, not {region}", $"pass --region {right} or set AWS_REGION={right}", inner: e);
+
+    /// <summary>
+    /// The bucket's region as an error body names it: &lt;Region&gt; (AuthorizationHeaderMalformed)
+    /// or the &lt;Endpoint&gt; host of a PermanentRedirect (bucket.s3.REGION.amazonaws.com).
+    /// </summary>
+    public static string? RegionNamedBy(AmazonS3Exception e)
+    {
+        var body = e.ResponseBody;
+        if (string.IsNullOrEmpty(body)) return null;
+        if (Element(body, "Region") is { Length: > 0 } named) return named;
+        if (Element(body, "Endpoint") is not { } host) return null;
+        var labels = host.Split('.');
+        var s3 = Array.FindLastIndex(labels, l => l is "s3" || l.StartsWith("s3-", StringComparison.Ordinal));
+        if (s3 < 0) return null;
+        if (labels[s3].Length > 3) return labels[s3][3..];
+        return s3 + 1 < labels.Length && labels[s3 + 1] != "amazonaws" ? labels[s3 + 1] : S3ClientSettings.DefaultRegion;
+    }
+
+    private static string? Element(string xml, string name)
+    {
+        var start = xml.IndexOf($"<{name}>", StringComparison.Ordinal);
+        if (start < 0) return null;
+        start += name.Length + 2;
+        var end = xml.IndexOf($"</{name}>", start, StringComparison.Ordinal);
+        return end < 0 ? null : xml[start..end].Trim();
+    }
 
     // Connection refused/reset, DNS failure, TLS failure, or no answer within the timeout.
     private static string? Unreachable(Exception e)
@@ -79,8 +105,8 @@ internal sealed class S3Errors(string bucket, Uri? endpoint, string region)
             {
                 case SocketException socket:
                     return socket.Message;
-                case TimeoutException:
-                    return "no answer within the timeout";
+                case TimeoutException timeout:
+                    return string.IsNullOrEmpty(timeout.Message) ? "no answer within the timeout" : timeout.Message;
                 case TaskCanceledException when inner.InnerException is TimeoutException:
                     return "no answer within the timeout";
             }

@@ -6,10 +6,10 @@ namespace S3lo.Providers.S3;
 
 /// <summary>
 /// The SDK's HttpClient with a logging handler in front, so every failed attempt (which the SDK
-/// then retries with backoff) is visible at debug level. Mirrors the SDK's own defaults: no
+/// then retries with backoff) is visible at debug level, and --timeout applied per request. Mirrors the SDK's own defaults: no
 /// redirects (S3 answers 301 for a wrong region), no decompression.
 /// </summary>
-internal sealed class S3HttpClientFactory(ILogger logger) : HttpClientFactory
+internal sealed class S3HttpClientFactory(ILogger logger, TimeSpan? requestTimeout) : HttpClientFactory
 {
     public override HttpClient CreateHttpClient(IClientConfig clientConfig)
     {
@@ -22,10 +22,9 @@ internal sealed class S3HttpClientFactory(ILogger logger) : HttpClientFactory
         };
         if (clientConfig.ConnectTimeout is { } connect) sockets.ConnectTimeout = connect;
         if (clientConfig.MaxConnectionsPerServer is { } max) sockets.MaxConnectionsPerServer = max;
-        return new HttpClient(new AttemptLoggingHandler(logger) { InnerHandler = sockets })
-        {
-            Timeout = clientConfig.Timeout ?? Timeout.InfiniteTimeSpan,
-        };
+        HttpMessageHandler inner = requestTimeout is { } timeout ? new RequestTimeoutHandler(timeout) { InnerHandler = sockets } : sockets;
+        // No overall HttpClient timeout: it would also cut off large uploads (see RequestTimeoutHandler).
+        return new HttpClient(new AttemptLoggingHandler(logger) { InnerHandler = inner }) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     // Cache per SDK client: disposed with it.

@@ -2,36 +2,38 @@ using Cocona;
 using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
 using S3lo.Core.Bucket;
-using S3lo.Core.Endpoints;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
-using S3lo.Core.References;
+using S3lo.Core.Registry;
 using S3lo.Core.Transfer;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, TransferEngine engine, TimeProvider clock)
+public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, TransferEngine engine, TimeProvider clock,
+    IEnumerable<IRegistryCredentialProvider> registryCredentials)
 {
-    [Command("copy", Aliases = ["cp"], Description = "Copy an image between buckets (no Docker needed)")]
+    [Command("copy", Aliases = ["cp"], Description = "Copy an image between registries, buckets, OCI layouts and archives (no Docker needed)")]
     public Task<int> Copy(
-        [Argument(Description = "SCHEME://BUCKET/IMAGE:TAG or IMAGE@sha256:...")] string source,
-        [Argument(Description = "SCHEME://BUCKET/IMAGE:TAG")] string destination,
+        [Argument(Description = "registry ref (alpine, ghcr.io/o/a:1), SCHEME://BUCKET/IMAGE:TAG, oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE")] string source,
+        [Argument(Description = "registry ref, SCHEME://BUCKET/IMAGE:TAG, oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG]")] string destination,
         GlobalOptions global,
-        [Option("platform", Description = "keep only this os/arch[/variant] (the copy is single-arch)")] string? platform = null) =>
+        [Option("platform", Description = "keep only this os/arch[/variant] (the copy is single-arch)")] string? platform = null,
+        [Option("creds", Description = "registry login for both ends", ValueName = "USER:PASS")] string? creds = null,
+        [Option("src-creds", Description = "registry login for the source", ValueName = "USER:PASS")] string? sourceCreds = null,
+        [Option("dest-creds", Description = "registry login for the destination", ValueName = "USER:PASS")] string? destinationCreds = null,
+        [Option("insecure", Description = "allow plain HTTP and unverified TLS for registries")] bool insecure = false,
+        [Option("tls-verify", Description = "false: like --insecure (skopeo's spelling)", ValueName = "BOOL")] string? tlsVerify = null) =>
         runner.RunAsync(global, async context =>
         {
-            var from = ParseBucketImage(source, "source");
-            var to = ParseBucketImage(destination, "destination");
-            if (to.Tag is null)
-                throw new UsageException($"copy writes a tag; '{destination}' names a digest", $"write {to.Location}{to.Repository}:TAG");
+            CopyEndpoints.Validate(source, isDestination: false);
+            CopyEndpoints.Validate(destination, isDestination: true);
             var wanted = platform is null ? null : PlatformSpec.Parse(platform);
+            var registries = RegistryAccess.From(insecure, tlsVerify, creds, sourceCreds, destinationCreds, registryCredentials, context.Logger);
 
-            await using var sourceBucket = await buckets.OpenAsync(from.Location, context.StoreOptions, context.Token);
-            await using var destinationBucket = from.Location == to.Location
-                ? null
-                : await buckets.OpenAsync(to.Location, context.StoreOptions, context.Token);
-            await using var reader = new BucketImageSource(sourceBucket, from.Repository, from.Tag, from.Digest);
-            await using var writer = new BucketImageDestination(destinationBucket ?? sourceBucket, to.Repository, to.Tag, clock);
+            await using var endpoints = new CopyEndpoints(buckets, clock, registries);
+            var writer = await endpoints.OpenDestinationAsync(destination, context.StoreOptions, CopyEndpoints.RepoTagOf(source), source, context.Token);
+            var staging = (writer as IFileBlobDestination)?.StagingDirectory;
+            var reader = await endpoints.OpenSourceAsync(source, context.StoreOptions, wanted, staging, context.Token);
             var observer = context.CreateObserver("copy");
             var report = await engine.TransferAsync(reader, writer, new TransferOptions
             {
@@ -43,8 +45,8 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
             }, context.Token);
             (observer as ConsoleTransferObserver)?.Finish();
 
-            var summary = TransferSummary.From(report, from.ToString(), to.ToString());
-            if (!StructuredWriter.TryWrite(context.Format, summary, c => c.TransferSummary))
+            var (from, to) = (CopyEndpoints.Describe(source), CopyEndpoints.Describe(destination));
+            if (!StructuredWriter.TryWrite(context.Format, TransferSummary.From(report, from, to), c => c.TransferSummary))
             {
                 Console.WriteLine($"copied {from} to {to}");
                 Console.WriteLine($"digest: {report.Digest}");
@@ -53,12 +55,4 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
             }
             return ExitCodes.Success;
         });
-
-    private static ImageReference ParseBucketImage(string text, string role)
-    {
-        if (!ReferenceParser.IsBucketReference(text))
-            throw new UsageException($"the copy {role} '{text}' is not a bucket reference",
-                "this version copies between s3://, gs://, az:// and local:// references; registries and archives come next");
-        return ReferenceParser.ParseImage(text);
-    }
 }

@@ -35,5 +35,8 @@ public static class UsageGuard
         return ExitCodes.Usage;
     }
 
-    public static int MapExitCode(int code) => code == CoconaUnknownOption ? ExitCodes.Usage : code;
+    /// <summary>Cocona answers --help on a command with 129 too: asking for help is a success.</summary>
+    public static int MapExitCode(int code, string[] args) => code != CoconaUnknownOption ? code
+        : args.Contains("--help") || args.Contains("-h") ? ExitCodes.Success
+        : ExitCodes.Usage;
 }

@@ -1,0 +1,235 @@
+using System.Formats.Tar;
+using System.Text;
+using S3lo.Core.Archives;
+using S3lo.Core.Bucket;
+using S3lo.Core.Endpoints;
+using S3lo.Core.Errors;
+using S3lo.Core.Oci;
+using S3lo.Core.Tests.Support;
+using S3lo.Core.Transfer;
+using S3lo.Providers.Local;
+
+namespace S3lo.Core.Tests.Archives;
+
+[TestFixture]
+public class OciArchiveTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly PlatformSpec Amd64 = PlatformSpec.Parse("linux/amd64");
+    private TempDir _temp = null!;
+    private ImageBucket _fixture = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _temp = new TempDir("archive");
+        _fixture = new ImageBucket(new LocalObjectStore(FixtureStore.CopyTo(_temp.Sub("fixture"))));
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _fixture.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    private static async Task<TransferReport> CopyAsync(IImageSource source, IImageDestination destination, PlatformSpec? platform = null, int concurrency = 8)
+    {
+        await using (source)
+        await using (destination)
+            return await new TransferEngine().TransferAsync(source, destination,
+                new TransferOptions { Platform = platform, PlatformIsExplicit = platform is not null, Concurrency = concurrency }, None);
+    }
+
+    private string PathIn(string name) => Path.Combine(_temp.Path, name);
+
+    [Test]
+    public async Task Oci_dir_to_oci_archive_to_oci_dir_keeps_every_blob_and_the_index()
+    {
+        var index = await LayoutTestImages.PutMultiArchAsync(_fixture, "multi", "v1", "roundtrip");
+        var first = PathIn("first");
+        await CopyAsync(new BucketImageSource(_fixture, "multi", "v1", null), new OciLayoutDestination(first, "v1"));
+
+        var archive = PathIn("image.tar");
+        var report = await CopyAsync(new OciLayoutSource(first, "v1"), new OciArchiveDestination(archive, "v1"));
+        Assert.That(report.Digest, Is.EqualTo(index.Digest));
+        Assert.That(File.Exists(archive + ".tmp"), Is.False);
+
+        var second = PathIn("second");
+        var back = await CopyAsync(new OciArchiveSource(archive, "v1"), new OciLayoutDestination(second, "v1"));
+        Assert.That(back.Digest, Is.EqualTo(index.Digest));
+        var firstBlobs = TempDir.FilesUnder(Path.Combine(first, "blobs"));
+        Assert.That(TempDir.FilesUnder(Path.Combine(second, "blobs")), Is.EqualTo(firstBlobs));
+        foreach (var blob in firstBlobs)
+            Assert.That(File.ReadAllBytes(Path.Combine(second, "blobs", blob)), Is.EqualTo(File.ReadAllBytes(Path.Combine(first, "blobs", blob))));
+        Assert.That(File.ReadAllBytes(Path.Combine(second, "index.json")), Is.EqualTo(File.ReadAllBytes(Path.Combine(first, "index.json"))));
+    }
+
+    [Test]
+    public async Task The_archive_is_a_deterministic_ustar_of_the_layout()
+    {
+        var a = PathIn("a.tar");
+        var b = PathIn("b.tar");
+        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(a, "latest"), Amd64, concurrency: 1);
+        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(b, "latest"), Amd64, concurrency: 1);
+        Assert.That(File.ReadAllBytes(a), Is.EqualTo(File.ReadAllBytes(b)), "same image, same bytes");
+
+        var names = new List<string>();
+        await using (var reader = new TarReader(File.OpenRead(a)))
+        {
+            while (await reader.GetNextEntryAsync() is { } entry)
+            {
+                names.Add(entry.Name);
+                Assert.That(entry.ModificationTime, Is.EqualTo(DateTimeOffset.UnixEpoch), entry.Name);
+                Assert.That(entry.Uid, Is.Zero);
+                Assert.That(entry.Gid, Is.Zero);
+                Assert.That(entry.Format, Is.EqualTo(TarEntryFormat.Ustar));
+                if (entry.EntryType == TarEntryType.RegularFile)
+                    Assert.That(entry.Mode, Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead));
+            }
+        }
+        Assert.That(names[0], Is.EqualTo("oci-layout"));
+        Assert.That(names[^1], Is.EqualTo("index.json"));
+        Assert.That(names, Does.Contain("blobs/sha256/" + FixtureStore.Amd64LayerDigest[7..]));
+        Assert.That(names, Does.Contain("blobs/sha256/" + FixtureStore.Amd64ManifestDigest[7..]));
+    }
+
+    [Test]
+    public async Task A_failed_copy_leaves_no_file_at_the_destination_and_no_temp_files()
+    {
+        var archive = PathIn("out.tar");
+        File.WriteAllText(archive, "an older archive stays as it was");
+        var image = await LayoutTestImages.PutImageAsync(_fixture, "linux", "amd64", null, "fail", layers: 4);
+        await new ImageBuilder(_fixture).TagAsync("fail", "v1", image);
+
+        Assert.ThrowsAsync<IOException>(() => CopyAsync(
+            new FailingImageSource(new BucketImageSource(_fixture, "fail", "v1", null), image.Manifest!.Layers[2].Digest), new OciArchiveDestination(archive, "v1")));
+
+        Assert.That(File.ReadAllText(archive), Is.EqualTo("an older archive stays as it was"));
+        Assert.That(Directory.GetFiles(_temp.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "out.tar" }), "no FILE.tmp, no spool files");
+    }
+
+    [Test]
+    public async Task A_leftover_temp_file_that_is_a_symlink_is_replaced_not_followed()
+    {
+        var victim = PathIn("victim.txt");
+        File.WriteAllText(victim, "precious");
+        var archive = PathIn("out.tar");
+        File.CreateSymbolicLink(archive + ".tmp", victim);
+
+        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(archive, "v1"), Amd64);
+
+        Assert.That(File.ReadAllText(victim), Is.EqualTo("precious"));
+        await using var source = new OciArchiveSource(archive, "v1");
+        Assert.That((await source.GetRootAsync(None)).Digest.ToString(), Is.EqualTo(FixtureStore.Amd64ManifestDigest));
+    }
+
+    [Test]
+    public async Task Concurrent_blobs_are_spooled_and_all_end_up_in_the_archive()
+    {
+        var image = await LayoutTestImages.PutImageAsync(_fixture, "linux", "amd64", null, "many", layers: 12);
+        await new ImageBuilder(_fixture).TagAsync("many", "v1", image);
+        var archive = PathIn("many.tar");
+        var report = await CopyAsync(new BucketImageSource(_fixture, "many", "v1", null), new OciArchiveDestination(archive, "v1"), concurrency: 16);
+        Assert.That(report.BlobsCopied, Is.EqualTo(13));
+
+        await using var source = new OciArchiveSource(archive, "v1");
+        var root = await source.GetRootAsync(None);
+        Assert.That(root.Digest, Is.EqualTo(image.Digest));
+        foreach (var blob in root.Manifest!.Layers.Append(root.Manifest.Config))
+        {
+            await using var stream = await source.OpenBlobAsync(blob, None);
+            Assert.That(Sha.Of(await Sha.ReadAllAsync(stream)), Is.EqualTo(blob.Digest));
+        }
+        Assert.That(Directory.GetFiles(_temp.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "many.tar" }));
+    }
+
+    [TestCase("../evil")]
+    [TestCase("/etc/evil")]
+    [TestCase("blobs/../../evil")]
+    [TestCase("blobs\\sha256\\x")]
+    public async Task An_archive_with_an_entry_leaving_its_root_is_refused(string name)
+    {
+        var archive = await FixtureArchiveAsync(extra: name);
+        await using var source = new OciArchiveSource(archive, "latest");
+        var error = Assert.ThrowsAsync<S3loException>(() => source.GetRootAsync(None));
+        Assert.That(error!.Message, Does.Contain("unsafe entry name"));
+    }
+
+    [Test]
+    public async Task Pax_long_names_and_a_leading_dot_slash_are_read()
+    {
+        // What GNU tar and other writers produce: "./" prefixes, pax headers, entries that are not blobs.
+        var layout = PathIn("layout");
+        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciLayoutDestination(layout, "latest"), Amd64);
+        var archive = PathIn("pax.tar");
+        await using (var output = File.Create(archive))
+        await using (var writer = new TarWriter(output, TarEntryFormat.Pax))
+        {
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "./" + new string('x', 150) + "/readme.txt")
+                { DataStream = new MemoryStream(Encoding.UTF8.GetBytes("not part of the image")) });
+            foreach (var file in TempDir.FilesUnder(layout))
+                await writer.WriteEntryAsync(Path.Combine(layout, file), "./" + file);
+        }
+        var copy = PathIn("copy");
+        var report = await CopyAsync(new OciArchiveSource(archive, "latest"), new OciLayoutDestination(copy, "latest"));
+        Assert.That(report.Digest.ToString(), Is.EqualTo(FixtureStore.Amd64ManifestDigest));
+    }
+
+    [Test]
+    public async Task Missing_files_and_tags_are_named()
+    {
+        await using (var missing = new OciArchiveSource(PathIn("none.tar"), null))
+            Assert.ThrowsAsync<NotFoundException>(() => missing.GetRootAsync(None));
+
+        var archive = await FixtureArchiveAsync();
+        await using (var wrongTag = new OciArchiveSource(archive, "other"))
+        {
+            var error = Assert.ThrowsAsync<NotFoundException>(() => wrongTag.GetRootAsync(None));
+            Assert.That(error!.Hint, Does.Contain("latest"));
+        }
+
+        File.WriteAllText(PathIn("garbage.tar"), new string('x', 4000));
+        await using (var garbage = new OciArchiveSource(PathIn("garbage.tar"), null))
+            Assert.ThrowsAsync<S3loException>(() => garbage.GetRootAsync(None));
+    }
+
+    [Test]
+    public void Sizes_of_8_GiB_and_more_get_a_pax_size_record()
+    {
+        var size = 9L * 1024 * 1024 * 1024;
+        var header = TarHeaders.File("blobs/sha256/big", size);
+        using var reader = new TarReader(new NonSeekable(new MemoryStream(header)));
+        var entry = reader.GetNextEntry(copyData: false)!;
+        Assert.That(entry.Name, Is.EqualTo("blobs/sha256/big"));
+        Assert.That(entry.Length, Is.EqualTo(size));
+    }
+
+    private async Task<string> FixtureArchiveAsync(string? extra = null)
+    {
+        var layout = PathIn("layout-" + Guid.NewGuid().ToString("N")[..6]);
+        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciLayoutDestination(layout, "latest"), Amd64);
+        var archive = layout + ".tar";
+        await using var output = File.Create(archive);
+        await using var writer = new TarWriter(output, TarEntryFormat.Pax);
+        if (extra is not null)
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, extra) { DataStream = new MemoryStream("x"u8.ToArray()) });
+        foreach (var file in TempDir.FilesUnder(layout))
+            await writer.WriteEntryAsync(Path.Combine(layout, file), file);
+        return archive;
+    }
+
+    private sealed class NonSeekable(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using S3lo.Core.Archives;
+using S3lo.Core.Bucket;
+using S3lo.Core.Digests;
+using S3lo.Core.Endpoints;
+using S3lo.Core.Oci;
+using S3lo.Core.Tests.Support;
+using S3lo.Core.Transfer;
+using S3lo.Providers.Local;
+
+namespace S3lo.Core.Tests.Archives;
+
+/// <summary>What s3lo writes to oci: and oci-archive: is what skopeo reads, and the other way round, with the same digests.</summary>
+[TestFixture]
+public class SkopeoInteropTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private TempDir _temp = null!;
+    private ImageBucket _bucket = null!;
+    private ManifestBlob _index = null!;
+
+    [OneTimeSetUp]
+    public void SkopeoIsThere()
+    {
+        if (!File.Exists(Skopeo.Path)) Assert.Fail($"these tests need skopeo at {Skopeo.Path} (eng/services.sh install docker)");
+    }
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _temp = new TempDir("skopeo");
+        _bucket = new ImageBucket(new LocalObjectStore(_temp.Sub("bucket")));
+        _index = await LayoutTestImages.PutMultiArchAsync(_bucket, "app", "v1", "skopeo-" + Guid.NewGuid().ToString("N"));
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _bucket.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    private static async Task<TransferReport> CopyAsync(IImageSource source, IImageDestination destination)
+    {
+        await using (source)
+        await using (destination)
+            return await new TransferEngine().TransferAsync(source, destination, new TransferOptions(), None);
+    }
+
+    private string PathIn(string name) => Path.Combine(_temp.Path, name);
+
+    private async Task<string> S3loLayoutAsync(string tag)
+    {
+        var layout = PathIn("s3lo-layout");
+        await CopyAsync(new BucketImageSource(_bucket, "app", "v1", null), new OciLayoutDestination(layout, tag));
+        return layout;
+    }
+
+    [Test]
+    public async Task Skopeo_reads_an_oci_dir_written_by_s3lo()
+    {
+        var layout = await S3loLayoutAsync("v1");
+
+        Assert.That(Skopeo.RawDigest($"oci:{layout}:v1"), Is.EqualTo(_index.Digest.ToString()));
+        var inspect = JsonNode.Parse(Skopeo.Run("inspect", "--override-os", "linux", "--override-arch", "arm64", $"oci:{layout}:v1"))!;
+        Assert.That(inspect["Architecture"]!.GetValue<string>(), Is.EqualTo("arm64"));
+        Assert.That(inspect["Layers"]!.AsArray().Select(l => l!.GetValue<string>()), Is.EqualTo(ArmLayers()));
+
+        // skopeo copies it whole, digests preserved.
+        var copy = PathIn("skopeo-copy");
+        Skopeo.Run("copy", "--all", $"oci:{layout}:v1", $"oci:{copy}:v1");
+        Assert.That(Skopeo.RawDigest($"oci:{copy}:v1"), Is.EqualTo(_index.Digest.ToString()));
+    }
+
+    [Test]
+    public async Task Skopeo_reads_an_oci_archive_written_by_s3lo()
+    {
+        var archive = PathIn("s3lo.tar");
+        await CopyAsync(new BucketImageSource(_bucket, "app", "v1", null), new OciArchiveDestination(archive, "v1"));
+
+        Assert.That(Skopeo.RawDigest($"oci-archive:{archive}:v1"), Is.EqualTo(_index.Digest.ToString()));
+        var other = PathIn("other");
+        Skopeo.Run("copy", "--all", $"oci-archive:{archive}:v1", $"oci:{other}:v1");
+        Assert.That(Skopeo.RawDigest($"oci:{other}:v1"), Is.EqualTo(_index.Digest.ToString()));
+        foreach (var child in _index.Index!.Manifests)
+            Assert.That(File.Exists(Path.Combine(other, "blobs", "sha256", child.Digest[7..])), Is.True);
+    }
+
+    [Test]
+    public async Task S3lo_reads_what_skopeo_writes_to_oci_archive_and_oci_dirs()
+    {
+        var layout = await S3loLayoutAsync("v1");
+        var tagged = PathIn("skopeo-tagged.tar");
+        var untagged = PathIn("skopeo-untagged.tar");
+        var directory = PathIn("skopeo-dir");
+        Skopeo.Run("copy", "--all", $"oci:{layout}:v1", $"oci-archive:{tagged}:t1");
+        Skopeo.Run("copy", "--all", $"oci:{layout}:v1", $"oci-archive:{untagged}");
+        Skopeo.Run("copy", "--all", $"oci:{layout}:v1", $"oci:{directory}:t2");
+        Skopeo.Run("copy", "--all", $"oci:{layout}:v1", $"oci:{directory}:t3");
+
+        var fromTagged = await CopyAsync(new OciArchiveSource(tagged, "t1"), new BucketImageDestination(_bucket, "back", "tagged", TimeProvider.System));
+        var fromUntagged = await CopyAsync(new OciArchiveSource(untagged, null), new BucketImageDestination(_bucket, "back", "untagged", TimeProvider.System));
+        var fromDirectory = await CopyAsync(new OciLayoutSource(directory, "t3"), new BucketImageDestination(_bucket, "back", "dir", TimeProvider.System));
+
+        Assert.That(new[] { fromTagged.Digest, fromUntagged.Digest, fromDirectory.Digest }, Has.All.EqualTo(_index.Digest));
+        Assert.That(fromTagged.Platforms, Is.EquivalentTo(new[] { "linux/amd64", "linux/arm64/v8" }));
+        foreach (var tag in new[] { "tagged", "untagged", "dir" })
+            Assert.That((await _bucket.ReadTagAsync("back", tag, None))!.Manifest.Bytes, Is.EqualTo(_index.Bytes), tag);
+    }
+
+    [Test]
+    public async Task S3lo_adds_a_tag_to_a_layout_skopeo_wrote_and_skopeo_still_reads_both()
+    {
+        var layout = await S3loLayoutAsync("v1");
+        var shared = PathIn("shared");
+        Skopeo.Run("copy", "--all", $"oci:{layout}:v1", $"oci:{shared}:from-skopeo");
+        await CopyAsync(new BucketImageSource(_bucket, "app", "v1", null), new OciLayoutDestination(shared, "from-s3lo"));
+
+        Assert.That(Skopeo.RawDigest($"oci:{shared}:from-skopeo"), Is.EqualTo(_index.Digest.ToString()));
+        Assert.That(Skopeo.RawDigest($"oci:{shared}:from-s3lo"), Is.EqualTo(_index.Digest.ToString()));
+        // skopeo writing a third tag keeps s3lo's entry.
+        Skopeo.Run("copy", "--all", $"oci:{layout}:v1", $"oci:{shared}:third");
+        await using var source = new OciLayoutSource(shared, "from-s3lo");
+        Assert.That((await source.GetRootAsync(None)).Digest, Is.EqualTo(_index.Digest));
+    }
+
+    private List<string> ArmLayers()
+    {
+        var arm = _index.Index!.Manifests[1];
+        var bytes = _bucket.ReadAllAsync(BucketLayout.BlobKey(Digest.Parse(arm.Digest)), None).GetAwaiter().GetResult();
+        return ManifestBlob.Parse(bytes, "arm64 manifest").Manifest!.Layers.Select(l => l.Digest).ToList();
+    }
+}

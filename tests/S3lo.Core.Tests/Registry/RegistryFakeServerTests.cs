@@ -1,0 +1,284 @@
+using System.Net;
+using System.Text;
+using S3lo.Core.Bucket;
+using S3lo.Core.Digests;
+using S3lo.Core.Endpoints;
+using S3lo.Core.Errors;
+using S3lo.Core.Oci;
+using S3lo.Core.Registry;
+using S3lo.Core.Tests.Support;
+using S3lo.Core.Transfer;
+using S3lo.Providers.Local;
+
+namespace S3lo.Core.Tests.Registry;
+
+/// <summary>
+/// What the real registry cannot be made to do — serve wrong bytes, redirect to another host,
+/// answer 503 on demand — played by an in-process HttpListener fake. The fake serves the fixture's
+/// real alpine manifests and blobs, changing only what each test says.
+/// </summary>
+[TestFixture]
+public class RegistryFakeServerTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private const string Repository = "fake/alpine";
+    private TempDir _temp = null!;
+    private byte[] _manifest = null!;
+    private byte[] _config = null!;
+    private byte[] _layer = null!;
+
+    [OneTimeSetUp]
+    public void LoadFixture()
+    {
+        string Blob(string digest) => Path.Combine(FixtureStore.Path, "blobs", "sha256", digest["sha256:".Length..]);
+        _manifest = File.ReadAllBytes(Blob(FixtureStore.Amd64ManifestDigest));
+        _config = File.ReadAllBytes(Blob(FixtureStore.Amd64ConfigDigest));
+        _layer = File.ReadAllBytes(Blob(FixtureStore.Amd64LayerDigest));
+    }
+
+    [SetUp]
+    public void SetUp() => _temp = new TempDir("registry-fake");
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    private static RegistryClientOptions Options(RegistryTestLogger? logger = null, IRegistryCredentialProvider? credentials = null) => new()
+    {
+        Logger = logger ?? new RegistryTestLogger(),
+        Credentials = credentials,
+        RetryBaseDelay = TimeSpan.FromMilliseconds(5),
+        MaxRetryDelay = TimeSpan.FromSeconds(2),
+    };
+
+    /// <summary>A registry serving the fixture's amd64 image at fake/alpine:v1, with per-test overrides by path.</summary>
+    private RegistryFakeServer Registry(Func<HttpListenerContext, Task<bool>>? overrides = null) => new(async context =>
+    {
+        if (overrides is not null && await overrides(context)) return;
+        var path = context.Request.Url!.AbsolutePath;
+        var manifestHeaders = new Dictionary<string, string> { ["Docker-Content-Digest"] = FixtureStore.Amd64ManifestDigest };
+        if (path == "/v2/") await RegistryFakeServer.WriteAsync(context, 200, "{}"u8.ToArray(), "application/json");
+        else if (path == $"/v2/{Repository}/manifests/v1" || path == $"/v2/{Repository}/manifests/{FixtureStore.Amd64ManifestDigest}")
+            await RegistryFakeServer.WriteAsync(context, 200, _manifest, MediaTypes.OciManifest, manifestHeaders);
+        else if (path == $"/v2/{Repository}/blobs/{FixtureStore.Amd64ConfigDigest}") await RegistryFakeServer.WriteAsync(context, 200, _config, "application/octet-stream");
+        else if (path == $"/v2/{Repository}/blobs/{FixtureStore.Amd64LayerDigest}") await RegistryFakeServer.WriteAsync(context, 200, _layer, "application/octet-stream");
+        else await RegistryFakeServer.WriteAsync(context, 404, """{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"""u8.ToArray(), "application/json");
+    });
+
+    private static Task<TransferReport> CopyAsync(IImageSource source, IImageDestination destination) =>
+        new TransferEngine().TransferAsync(source, destination, new TransferOptions(), None);
+
+    [Test]
+    public async Task Fake_registry_serves_the_image_when_honest()
+    {
+        using var server = Registry();
+        await using var bucket = new ImageBucket(new LocalObjectStore(_temp.Sub("dest")));
+        await using var source = RegistryImageSource.Open($"{server.Authority}/{Repository}:v1", Options());
+        var report = await CopyAsync(source, new BucketImageDestination(bucket, "alpine", "v1", TimeProvider.System));
+        Assert.That(report.Digest.ToString(), Is.EqualTo(FixtureStore.Amd64ManifestDigest));
+    }
+
+    [Test]
+    public async Task Wrong_blob_bytes_abort_the_copy_naming_both_digests_and_write_no_tag()
+    {
+        var wrong = (byte[])_layer.Clone();
+        wrong[wrong.Length / 2] ^= 0x5a;
+        using var server = Registry(async context =>
+        {
+            if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/blobs/{FixtureStore.Amd64LayerDigest}") return false;
+            await RegistryFakeServer.WriteAsync(context, 200, wrong, "application/octet-stream");
+            return true;
+        });
+        await using var bucket = new ImageBucket(new LocalObjectStore(_temp.Sub("dest")));
+        await using var source = RegistryImageSource.Open($"{server.Authority}/{Repository}:v1", Options());
+        var e = Assert.ThrowsAsync<DigestMismatchException>(() => CopyAsync(source, new BucketImageDestination(bucket, "alpine", "v1", TimeProvider.System)))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.Expected, Is.EqualTo(FixtureStore.Amd64LayerDigest));
+            Assert.That(e.Actual, Is.EqualTo(Sha.Of(wrong)));
+            Assert.That(e.Message, Does.Contain(FixtureStore.Amd64LayerDigest).And.Contain(Sha.Of(wrong)));
+        });
+        Assert.That(await bucket.ReadTagAsync("alpine", "v1", None), Is.Null, "no tag at the destination");
+        Assert.That(await bucket.HeadBlobAsync(Digest.Parse(FixtureStore.Amd64LayerDigest), None), Is.Null, "no blob under the claimed digest");
+    }
+
+    [Test]
+    public void Manifest_fetched_by_digest_must_hash_to_it()
+    {
+        var other = _manifest.Concat(" "u8.ToArray()).ToArray(); // same JSON, other bytes
+        using var server = Registry(async context =>
+        {
+            if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/manifests/{FixtureStore.Amd64ManifestDigest}") return false;
+            await RegistryFakeServer.WriteAsync(context, 200, other, MediaTypes.OciManifest);
+            return true;
+        });
+        using var client = new RegistryClient(server.Authority, Options());
+        var e = Assert.ThrowsAsync<DigestMismatchException>(() => client.GetManifestAsync(Repository, FixtureStore.Amd64ManifestDigest, None))!;
+        Assert.That(e.Expected, Is.EqualTo(FixtureStore.Amd64ManifestDigest));
+        Assert.That(e.Actual, Is.EqualTo(Sha.Of(other)));
+    }
+
+    [Test]
+    public void Docker_Content_Digest_that_disagrees_with_the_bytes_is_a_mismatch()
+    {
+        const string claimed = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+        using var server = Registry(async context =>
+        {
+            if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/manifests/v1") return false;
+            await RegistryFakeServer.WriteAsync(context, 200, _manifest, MediaTypes.OciManifest, new Dictionary<string, string> { ["Docker-Content-Digest"] = claimed });
+            return true;
+        });
+        using var client = new RegistryClient(server.Authority, Options());
+        var e = Assert.ThrowsAsync<DigestMismatchException>(() => client.GetManifestAsync(Repository, "v1", None))!;
+        Assert.That(e.Message, Does.Contain(claimed).And.Contain(FixtureStore.Amd64ManifestDigest));
+    }
+
+    [Test]
+    public void Oversized_manifest_is_refused()
+    {
+        using var server = Registry(async context =>
+        {
+            if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/manifests/huge") return false;
+            await RegistryFakeServer.WriteAsync(context, 200, new byte[OciJson.MaxDocumentBytes + 1], MediaTypes.OciManifest);
+            return true;
+        });
+        using var client = new RegistryClient(server.Authority, Options());
+        var e = Assert.ThrowsAsync<S3loException>(() => client.GetManifestAsync(Repository, "huge", None))!;
+        Assert.That(e.Message, Does.Contain("limit"));
+    }
+
+    [Test]
+    public async Task Blob_redirect_to_another_host_carries_no_credentials_and_logs_no_signature()
+    {
+        const string user = "testuser", password = "testpassword";
+        var expectedAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
+        using var storage = new RegistryFakeServer(async context => await RegistryFakeServer.WriteAsync(context, 200, _layer, "application/octet-stream"), host: "127.0.0.2");
+        using var server = Registry(async context =>
+        {
+            if (context.Request.Headers["Authorization"] != expectedAuth)
+            {
+                await RegistryFakeServer.WriteAsync(context, 401, """{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"""u8.ToArray(),
+                    "application/json", new Dictionary<string, string> { ["WWW-Authenticate"] = "Basic realm=\"fake\"" });
+                return true;
+            }
+            if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/blobs/{FixtureStore.Amd64LayerDigest}") return false;
+            await RegistryFakeServer.WriteAsync(context, 307, null, null, new Dictionary<string, string>
+            {
+                ["Location"] = $"http://{storage.Authority}/bucket/blob?X-Amz-Credential=AKIA&X-Amz-Signature=topsecretsignature",
+            });
+            return true;
+        });
+        var logger = new RegistryTestLogger();
+        var credentials = new StaticCredentialProvider(new RegistryCredential(user, password));
+        using var client = new RegistryClient(server.Authority, Options(logger, credentials));
+        await using (var stream = await client.OpenBlobAsync(Repository, Digest.Parse(FixtureStore.Amd64LayerDigest), None))
+            Assert.That(await Sha.ReadAllAsync(stream), Is.EqualTo(_layer));
+
+        var atStorage = storage.Requests.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(atStorage.Query, Does.Contain("X-Amz-Signature"), "the redirect was followed as given");
+            Assert.That(atStorage.Headers.ContainsKey("Authorization"), Is.False, "no Authorization header follows a redirect to another host");
+            Assert.That(server.Requests.Any(r => r.Path.Contains("/blobs/") && r.Headers.GetValueOrDefault("Authorization") == expectedAuth), Is.True,
+                "the registry itself got the credentials");
+            Assert.That(logger.All, Does.Contain(storage.Authority + "/bucket/blob"), "the redirect is logged (host and path)");
+            Assert.That(logger.All, Does.Not.Contain("topsecretsignature").And.Not.Contain("X-Amz-Credential"), "never a query string in the logs");
+            Assert.That(logger.All, Does.Not.Contain(password).And.Not.Contain(expectedAuth[6..]), "never a credential in the logs");
+        });
+    }
+
+    [Test]
+    public void Redirect_from_https_to_plain_http_on_another_host_is_refused()
+    {
+        using var server = new RegistryTlsFakeServer(path => path.Contains("/blobs/", StringComparison.Ordinal)
+            ? (307, new Dictionary<string, string> { ["Location"] = "http://storage.example.invalid/blob?sig=x" })
+            : (200, new Dictionary<string, string>()));
+        using var client = new RegistryClient(server.Authority, Options() with { Insecure = true });
+        var e = Assert.ThrowsAsync<S3loException>(() => client.OpenBlobAsync(Repository, Digest.Parse(FixtureStore.Amd64LayerDigest), None))!;
+        Assert.That(e.Message, Does.Contain("from https to plain http"));
+        Assert.That(client.BaseUri!.Scheme, Is.EqualTo("https"), "https is tried first and used when it answers");
+    }
+
+    [Test]
+    public void Self_signed_certificate_is_refused_unless_insecure()
+    {
+        using var server = new RegistryTlsFakeServer(_ => (404, new Dictionary<string, string>()));
+        using var client = new RegistryClient(server.Authority, Options());
+        // Loopback may fall back to plain http, which this TLS-only server cannot speak either: the error names the registry.
+        var e = Assert.ThrowsAsync<S3loException>(() => client.HeadBlobAsync(Repository, Digest.Parse(FixtureStore.Amd64LayerDigest), None))!;
+        Assert.That(e.Message, Does.Contain(server.Authority).And.Contain("over https"));
+        Assert.That(e.Hint, Does.Contain("--insecure"));
+        Assert.That(server.Paths, Is.Empty, "no request was sent over the unverified TLS connection");
+    }
+
+    [Test]
+    public async Task Retries_503_honouring_Retry_After_then_succeeds()
+    {
+        var failures = 0;
+        using var server = Registry(async context =>
+        {
+            if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/manifests/v1" || Interlocked.Increment(ref failures) > 2) return false;
+            await RegistryFakeServer.WriteAsync(context, 503, null, null, new Dictionary<string, string> { ["Retry-After"] = "0" });
+            return true;
+        });
+        var logger = new RegistryTestLogger();
+        using var client = new RegistryClient(server.Authority, Options(logger));
+        var manifest = await client.GetManifestAsync(Repository, "v1", None);
+        Assert.That(manifest.Digest.ToString(), Is.EqualTo(FixtureStore.Amd64ManifestDigest));
+        Assert.That(server.Requests.Count(r => r.Path.EndsWith("/manifests/v1", StringComparison.Ordinal)), Is.EqualTo(3));
+        Assert.That(logger.Lines.Count(l => l.Contains("retry")), Is.EqualTo(2), "every retry is visible in the debug log");
+    }
+
+    [Test]
+    public void Persistent_5xx_fails_with_the_status_and_the_registry_error()
+    {
+        using var server = Registry(async context =>
+        {
+            if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/manifests/v1") return false;
+            await RegistryFakeServer.WriteAsync(context, 500, """{"errors":[{"code":"UNKNOWN","message":"disk on fire"}]}"""u8.ToArray(), "application/json");
+            return true;
+        });
+        using var client = new RegistryClient(server.Authority, Options() with { MaxRetries = 2 });
+        var e = Assert.ThrowsAsync<S3loException>(() => client.GetManifestAsync(Repository, "v1", None))!;
+        Assert.That(e.Message, Does.Contain("HTTP 500").And.Contain("disk on fire"));
+        Assert.That(server.Requests.Count(r => r.Path.EndsWith("/manifests/v1", StringComparison.Ordinal)), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Malformed_challenge_is_refused_clearly()
+    {
+        using var server = Registry(async context =>
+        {
+            if (context.Request.Url!.AbsolutePath != "/v2/") return false;
+            await RegistryFakeServer.WriteAsync(context, 401, null, null, new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer realm=\"unterminated" });
+            return true;
+        });
+        using var client = new RegistryClient(server.Authority, Options());
+        var e = Assert.ThrowsAsync<S3loException>(() => client.GetManifestAsync(Repository, "v1", None))!;
+        Assert.That(e.Message, Does.Contain("authentication challenge"));
+    }
+
+    [Test]
+    public void Bearer_realm_on_plain_http_elsewhere_is_refused_before_credentials_are_sent()
+    {
+        using var server = Registry(async context =>
+        {
+            if (context.Request.Url!.AbsolutePath != "/v2/") return false;
+            await RegistryFakeServer.WriteAsync(context, 401, null, null,
+                new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer realm=\"http://auth.example.com/token\",service=\"x\"" });
+            return true;
+        });
+        var credentials = new StaticCredentialProvider(new RegistryCredential("u", "p"));
+        using var client = new RegistryClient(server.Authority, Options(credentials: credentials));
+        var e = Assert.ThrowsAsync<S3loException>(() => client.GetManifestAsync(Repository, "v1", None))!;
+        Assert.That(e.Message, Does.Contain("plain http").And.Contain("auth.example.com"));
+    }
+
+    [Test]
+    public void Unreachable_registry_is_one_clear_error()
+    {
+        var port = RegistryFakeServer.FreePort();
+        using var client = new RegistryClient($"127.0.0.1:{port}", Options() with { MaxRetries = 1 });
+        var e = Assert.ThrowsAsync<S3loException>(() => client.GetManifestAsync(Repository, "v1", None))!;
+        Assert.That(e.Message, Does.Contain($"cannot reach registry 127.0.0.1:{port}"));
+    }
+}

@@ -1,0 +1,171 @@
+using S3lo.Core.Archives;
+using S3lo.Core.Errors;
+using S3lo.Core.Oci;
+using S3lo.Core.Transfer;
+using S3lo.Docker.Archives;
+using S3lo.Docker.Tests.Support;
+
+namespace S3lo.Docker.Tests.Archives;
+
+/// <summary>docker-archive: as source and destination on archives made in memory (the daemon tests are under Daemon/).</summary>
+public sealed class DockerArchiveEndpointTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private TempDirectory _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    private static async Task<TransferReport> CopyAsync(IImageSource source, IImageDestination destination, PlatformSpec? platform = null)
+    {
+        await using (source)
+        await using (destination)
+            return await new TransferEngine().TransferAsync(source, destination, new TransferOptions { Platform = platform }, None);
+    }
+
+    [Test]
+    public async Task Plain_gzip_and_zstd_layers_make_a_classic_archive_with_zstd_decompressed()
+    {
+        var saved = SyntheticImages.Make("mixed");
+        var plan = new PlanBuilder(saved, i => i switch { 0 => "none", 1 => "gzip", _ => "zstd" });
+        var file = _dir.File("app.tar");
+
+        var report = await CopyAsync(new MemoryImageSource(plan.Root, plan.OpenRaw), new DockerArchiveDestination(file, "example/app:v1"));
+
+        Assert.That(report.Digest, Is.EqualTo(plan.Root.Digest));
+        Assert.That(_dir.Files().Select(Path.GetFileName), Is.EqualTo(new[] { "app.tar" }), "no FILE.tmp or spool files left");
+        var written = SavedImage.Parse(File.ReadAllBytes(file));
+        Assert.That(written.Config, Is.EqualTo(saved.Config), "config byte-exact: the image ID");
+        Assert.That(written.RepoTags, Is.EqualTo(new[] { "example/app:v1" }));
+        Assert.That(written.Layers[0], Is.EqualTo(saved.Layers[0]));
+        Assert.That(written.Layers[1], Is.EqualTo(Hash.Gzip(saved.Layers[1])), "gzip layers are loaded as they are");
+        Assert.That(written.Layers[2], Is.EqualTo(saved.Layers[2]), "zstd layers are decompressed for Docker 20.10");
+
+        // And read back as a source: the same config, the layers as OCI layers.
+        await using var source = new DockerArchiveSource(file, "example/app:v1", _dir.Path);
+        var root = await source.GetRootAsync(None);
+        Assert.That(root.Manifest!.Config.Digest, Is.EqualTo(saved.ConfigDigest.ToString()));
+        Assert.That(root.Manifest.Config.MediaType, Is.EqualTo(MediaTypes.OciConfig));
+        Assert.That(root.Manifest.Layers.Select(l => l.MediaType), Is.EqualTo(new[] { MediaTypes.OciLayer, MediaTypes.OciLayerGzip, MediaTypes.OciLayer }));
+        Assert.That(root.Manifest.Layers[2].Digest, Is.EqualTo(saved.DiffIds[2].ToString()));
+        Assert.That(source.RepoTags, Is.EqualTo(new[] { "example/app:v1" }));
+    }
+
+    [Test]
+    public async Task A_docker_archive_goes_to_an_oci_layout_and_back_keeping_the_image_id()
+    {
+        var saved = SyntheticImages.Make("roundtrip");
+        var plan = new PlanBuilder(saved, _ => "none");
+        var first = _dir.File("first.tar");
+        await CopyAsync(new MemoryImageSource(plan.Root, plan.OpenRaw), new DockerArchiveDestination(first, null));
+
+        var layout = _dir.File("layout");
+        var toLayout = await CopyAsync(new DockerArchiveSource(first, null, _dir.Path), new OciLayoutDestination(layout, "v1"));
+        Assert.That(toLayout.Digest, Is.EqualTo(plan.Root.Digest), "uncompressed OCI layers: the same manifest a push without compression builds");
+
+        var second = _dir.File("second.tar");
+        await CopyAsync(new OciLayoutSource(layout, "v1"), new DockerArchiveDestination(second, "again:v2"));
+        var written = SavedImage.Parse(File.ReadAllBytes(second));
+        Assert.That(written.ConfigDigest, Is.EqualTo(saved.ConfigDigest));
+        Assert.That(written.DiffIds, Is.EqualTo(saved.DiffIds));
+        Assert.That(written.RepoTags, Is.EqualTo(new[] { "again:v2" }));
+    }
+
+    [Test]
+    public async Task An_oci_flavoured_docker_save_is_read_with_the_same_config_digest()
+    {
+        var saved = SyntheticImages.Make("oci-flavour", layers: 2);
+        var archive = OciLayoutArchive.FromSaved(saved, compress: "gzip");
+        var file = _dir.File("docker25.tar");
+        await File.WriteAllBytesAsync(file, archive.Archive);
+
+        await using var source = new DockerArchiveSource(file, "example/oci:v1", _dir.Path);
+        var root = await source.GetRootAsync(None);
+        Assert.That(root.Manifest!.Config.Digest, Is.EqualTo(saved.ConfigDigest.ToString()));
+        Assert.That(root.Manifest.Layers.Select(l => l.Digest), Is.EqualTo(archive.LayerBlobs.Select(d => d.ToString())));
+    }
+
+    [Test]
+    public async Task A_name_the_archive_does_not_hold_is_an_error_naming_what_it_holds()
+    {
+        var saved = SyntheticImages.Make("names");
+        var plan = new PlanBuilder(saved, _ => "none");
+        var file = _dir.File("named.tar");
+        await CopyAsync(new MemoryImageSource(plan.Root, plan.OpenRaw), new DockerArchiveDestination(file, "real/name:v1"));
+
+        await using var source = new DockerArchiveSource(file, "other/name:v1", _dir.Path);
+        var error = Assert.ThrowsAsync<NotFoundException>(() => source.GetRootAsync(None));
+        Assert.That(error!.Hint, Does.Contain("real/name:v1"));
+        await using var missing = new DockerArchiveSource(_dir.File("missing.tar"), null, _dir.Path);
+        Assert.ThrowsAsync<NotFoundException>(() => missing.GetRootAsync(None));
+    }
+
+    [Test]
+    public async Task An_index_of_two_platforms_must_be_narrowed_with_platform()
+    {
+        var amd = new PlanBuilder(SyntheticImages.Make("amd"), _ => "gzip");
+        var arm = new PlanBuilder(SyntheticImages.Make("arm"), _ => "gzip");
+        var index = ManifestBlob.FromManifest(amd.Root.Manifest!); // any root: the plan is what counts
+        var plan = new TransferPlan(index,
+            [new PlannedImage(amd.Root, new Platform { Os = "linux", Architecture = "amd64" }, false),
+             new PlannedImage(arm.Root, new Platform { Os = "linux", Architecture = "arm64" }, false)],
+            [amd.Config, .. amd.Layers, arm.Config, .. arm.Layers]);
+        var file = _dir.File("multi.tar");
+
+        await using var destination = new DockerArchiveDestination(file, "multi:v1");
+        var error = Assert.ThrowsAsync<S3loException>(() => destination.PrepareAsync(plan, None));
+        Assert.That(error!.Message, Does.Contain("linux/amd64, linux/arm64"));
+        Assert.That(error.Hint, Does.Contain("--platform"));
+        Assert.That(_dir.Files(), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_failed_copy_leaves_no_file_and_an_older_one_untouched()
+    {
+        var saved = SyntheticImages.Make("fails");
+        var plan = new PlanBuilder(saved, _ => "gzip");
+        var file = _dir.File("out.tar");
+        await File.WriteAllTextAsync(file, "older");
+        var broken = plan.Layers[1];
+
+        Assert.ThrowsAsync<IOException>(() => CopyAsync(
+            new MemoryImageSource(plan.Root, d => d.Digest == broken.Digest ? new FailingStream(plan.OpenRaw(d), d.Size / 2) : plan.OpenRaw(d)),
+            new DockerArchiveDestination(file, "x:y")));
+
+        Assert.That(File.ReadAllText(file), Is.EqualTo("older"));
+        Assert.That(_dir.Files().Select(Path.GetFileName), Is.EqualTo(new[] { "out.tar" }));
+    }
+
+    [Test]
+    public async Task Attestation_blobs_are_verified_but_not_stored()
+    {
+        var image = new PlanBuilder(SyntheticImages.Make("main"), _ => "gzip");
+        var attestation = new PlanBuilder(SyntheticImages.Make("attestation", layers: 1), _ => "none");
+        var plan = new TransferPlan(image.Root,
+            [new PlannedImage(image.Root, new Platform { Os = "linux", Architecture = "amd64" }, false),
+             new PlannedImage(attestation.Root, new Platform { Os = "unknown", Architecture = "unknown" }, true)],
+            [image.Config, .. image.Layers, attestation.Config, .. attestation.Layers]);
+        var file = _dir.File("att.tar");
+        await using (var destination = new DockerArchiveDestination(file, null))
+        {
+            await destination.PrepareAsync(plan, None);
+            await Task.WhenAll(image.Layers.Append(image.Config).Select(d => image.PutAsync(destination, d))
+                .Concat(attestation.Layers.Append(attestation.Config).Select(d => attestation.PutAsync(destination, d))));
+            await destination.CommitAsync(image.Root, None);
+        }
+        var written = SavedImage.Parse(File.ReadAllBytes(file));
+        Assert.That(written.Config, Is.EqualTo(SyntheticConfig(image)));
+        Assert.That(written.Layers, Has.Count.EqualTo(3));
+    }
+
+    private static byte[] SyntheticConfig(PlanBuilder plan)
+    {
+        using var stream = plan.OpenRaw(plan.Config);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

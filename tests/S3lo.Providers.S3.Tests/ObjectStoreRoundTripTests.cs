@@ -1,0 +1,116 @@
+using S3lo.Core.Storage;
+using S3lo.Providers.S3.Tests.Support;
+
+namespace S3lo.Providers.S3.Tests;
+
+[TestFixture]
+public class ObjectStoreRoundTripTests : BucketTest
+{
+    [Test]
+    public async Task PutGetHeadListDeleteRoundTrip()
+    {
+        var bytes = Bytes.Random(3 * 1024 * 1024 + 17, seed: 1);
+        var small = Bytes.Random(100, seed: 2);
+
+        var put = await PutAsync("blobs/sha256/abc", bytes);
+        await PutAsync("blobs/sha256/def", small, PutOptions.Metadata);
+        await PutAsync("manifests/app/v1/manifest.json", small, PutOptions.Metadata);
+        var head = await Store.HeadAsync("blobs/sha256/abc", None);
+        var read = await GetAsync("blobs/sha256/abc");
+        var listed = new List<ObjectInfo>();
+        await foreach (var info in Store.ListAsync("blobs/", None)) listed.Add(info);
+
+        Assert.That(Bytes.Sha(read), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(put.Size, Is.EqualTo(bytes.Length));
+        Assert.That(head, Is.Not.Null);
+        Assert.That(head!.Size, Is.EqualTo(bytes.Length));
+        Assert.That(head.ETag, Is.EqualTo(put.ETag).And.Not.Empty);
+        Assert.That(head.LastModified, Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(5)));
+        Assert.That(listed.Select(i => (i.Key, i.Size)).OrderBy(i => i.Key),
+            Is.EqualTo(new[] { ("blobs/sha256/abc", (long)bytes.Length), ("blobs/sha256/def", 100L) }));
+
+        await Store.DeleteAsync("blobs/sha256/abc", None);
+        await Store.DeleteAsync("blobs/sha256/abc", None);
+        Assert.That(await Store.HeadAsync("blobs/sha256/abc", None), Is.Null);
+        Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.OpenReadAsync("blobs/sha256/abc", None));
+        Assert.That(Store.DisplayName, Is.EqualTo("s3://" + Bucket));
+    }
+
+    [Test]
+    public async Task ListingPagesThroughMoreThanOnePage()
+    {
+        // RGW pages at 1000 keys; a prefix filter must hold across pages too.
+        var tasks = Enumerable.Range(0, 1005).Select(i => PutAsync($"many/{i:D5}", [(byte)i], PutOptions.Metadata));
+        foreach (var chunk in tasks.Chunk(50)) await Task.WhenAll(chunk);
+        await PutAsync("other/x", [1], PutOptions.Metadata);
+
+        var keys = new List<string>();
+        await foreach (var info in Store.ListAsync("many/", None)) keys.Add(info.Key);
+
+        Assert.That(keys, Has.Count.EqualTo(1005));
+        Assert.That(keys, Is.Unique);
+        Assert.That(keys, Has.All.StartWith("many/"));
+    }
+
+    [Test]
+    public async Task RangeReadReturnsTheRequestedBytes()
+    {
+        var bytes = Bytes.Random(1000, seed: 3);
+        await PutAsync("r", bytes);
+
+        await using (var range = await Store.OpenReadRangeAsync("r", 100, 50, None))
+            Assert.That(await Bytes.ReadAllAsync(range), Is.EqualTo(bytes[100..150]));
+        await using (var tail = await Store.OpenReadRangeAsync("r", 990, 50, None))
+            Assert.That(await Bytes.ReadAllAsync(tail), Is.EqualTo(bytes[990..]));
+        await using (var past = await Store.OpenReadRangeAsync("r", 5000, 10, None))
+            Assert.That(await Bytes.ReadAllAsync(past), Is.Empty);
+        Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.OpenReadRangeAsync("missing", 0, 10, None));
+    }
+
+    [Test]
+    public async Task OpenReadReportsTheObjectLength()
+    {
+        var bytes = Bytes.Random(12345, seed: 4);
+        await PutAsync("len", bytes);
+
+        await using var stream = await Store.OpenReadAsync("len", None);
+
+        Assert.That(stream.Length, Is.EqualTo(12345));
+    }
+
+    [Test]
+    public async Task PresignedGetUrlServesTheBytesToAPlainHttpClient()
+    {
+        var bytes = Bytes.Random(70_000, seed: 5);
+        await PutAsync("blobs/sha256/p", bytes);
+
+        var url = Store.PresignGet("blobs/sha256/p", TimeSpan.FromMinutes(5));
+        using var http = new HttpClient();
+        var fetched = await http.GetByteArrayAsync(url);
+
+        Assert.That(Bytes.Sha(fetched), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(url.Query, Does.Contain("X-Amz-Signature="));
+    }
+
+    [Test]
+    public async Task LogsNeverCarrySignatures()
+    {
+        var logs = new ListLoggerFactory();
+        await using var store = (S3ObjectStore)await new S3StoreProvider(logs).OpenAsync(Bucket, RgwServer.Options(), None);
+        store.Warn = Warnings.Add;
+        await store.PutAsync("k", new SourceStream([1, 2, 3]), 3, PutOptions.Blob, None);
+        store.PresignGet("k", TimeSpan.FromMinutes(1));
+        await using (await store.OpenReadAsync("k", None)) { }
+
+        Assert.That(logs.Lines, Has.None.Contains("Signature").And.None.Contains("secretsecret").And.None.Contains("X-Amz-Credential"));
+    }
+
+    [Test]
+    public async Task EmptyObjectRoundTrips()
+    {
+        await PutAsync("empty", []);
+
+        Assert.That(await GetAsync("empty"), Is.Empty);
+        Assert.That((await Store.HeadAsync("empty", None))!.Size, Is.Zero);
+    }
+}
