@@ -8,6 +8,7 @@ using S3lo.Core.Storage;
 using S3lo.Core.Transfer;
 using S3lo.Docker;
 using S3lo.Providers.Azure;
+using S3lo.Providers.Gcs;
 using S3lo.Providers.Local;
 using S3lo.Providers.S3;
 
@@ -30,6 +31,7 @@ builder.Services
     .AddLocalStoreProvider()
     .AddS3StoreProvider()
     .AddAzureStoreProvider()
+    .AddGcsStoreProvider()
     .AddSingleton<ObjectStoreFactory>()
     .AddSingleton<BucketOpener>()
     .AddSingleton<TransferEngine>()

@@ -120,6 +120,43 @@ internal sealed class MultipartSession
     }
 
     /// <summary>Aborts even when the caller was cancelled (Ctrl+C); a failure here is logged, never thrown.</summary>
+    /// <summary>
+    /// Uploads of this key that began before this one: leftovers of a killed or failed run, whose
+    /// parts would otherwise be stored (and billed) until a lifecycle rule removes them.
+    /// Best effort: a listing that fails finds nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindOlderUploadsAsync(CancellationToken ct)
+    {
+        try
+        {
+            var listing = await _store.Client.ListMultipartUploadsAsync(
+                new ListMultipartUploadsRequest { BucketName = _store.Bucket, Prefix = Key }, ct).ConfigureAwait(false);
+            var uploads = (listing.MultipartUploads ?? []).Where(u => u.Key == Key).ToList();
+            if (uploads.FirstOrDefault(u => u.UploadId == UploadId)?.Initiated is not { } ours) return [];
+            return uploads.Where(u => u.UploadId != UploadId && u.Initiated < ours).Select(u => u.UploadId).ToList();
+        }
+        catch (AmazonS3Exception)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Aborts the given uploads of this key (the object is complete now); failures are ignored.</summary>
+    public async Task AbortUploadsAsync(IReadOnlyList<string> uploadIds, CancellationToken ct)
+    {
+        foreach (var id in uploadIds)
+        {
+            try
+            {
+                await _store.Client.AbortMultipartUploadAsync(
+                    new AbortMultipartUploadRequest { BucketName = _store.Bucket, Key = Key, UploadId = id }, ct).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception)
+            {
+            }
+        }
+    }
+
     public async Task AbortAsync()
     {
         using var timeout = new CancellationTokenSource(AbortTimeout);

@@ -73,7 +73,11 @@ internal static class MultipartUpload
             }
             var parts = await Task.WhenAll(uploads).ConfigureAwait(false);
             await store.CheckConditionAsync(key, options.Condition, cts.Token).ConfigureAwait(false);
-            return await session.CompleteAsync(parts, total, options.Condition, cts.Token).ConfigureAwait(false);
+            // Listed while ours is still open, so the server's own clock says which began before it.
+            var leftovers = await session.FindOlderUploadsAsync(cts.Token).ConfigureAwait(false);
+            var stored = await session.CompleteAsync(parts, total, options.Condition, cts.Token).ConfigureAwait(false);
+            await session.AbortUploadsAsync(leftovers, ct).ConfigureAwait(false);
+            return stored;
         }
         catch (Exception e)
         {

@@ -108,6 +108,103 @@ public sealed class S3Tests
         Assert.That(StoreChecker.Problems(back.Root), Is.Empty);
     }
 
+    private static readonly Dictionary<string, string?> SmallParts = new()
+    {
+        ["S3LO_S3_MULTIPART_THRESHOLD_MB"] = "5",
+        ["S3LO_S3_PART_SIZE_MB"] = "5",
+    };
+
+    [Test]
+    public void LayersAboveTheMultipartThresholdRoundTripAndKilledUploadsAreCleanedUp()
+    {
+        const string big = "s3lo-e2e/s3app:big";
+        TestImages.Build(big, seed: 31, extraLayers: 1, layerBytes: 14_000_000);
+        using var bucket = S3Server.CreateBucket();
+        try
+        {
+            var id = DockerCli.ImageId(big);
+            // Killed part way through its multipart uploads: no tag, maybe parts left behind.
+            var start = new System.Diagnostics.ProcessStartInfo(S3loBinary.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { "push", big, bucket.Ref("app:big"), "--endpoint", S3Server.Endpoint }) start.ArgumentList.Add(a);
+            foreach (var (k, v) in SmallParts) start.Environment[k] = v;
+            using (var process = System.Diagnostics.Process.Start(start)!)
+            {
+                WaitForOpenUpload(bucket.Name, TimeSpan.FromSeconds(60));
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+            Assert.That(bucket.Objects().Select(o => o.Key), Has.None.EndsWith("manifest.json"), "a killed push leaves no tag");
+            Assert.That(OpenUploads(bucket.Name), Is.Not.Empty, "the kill left an upload open (else the test proves nothing)");
+
+            var push = S3loBinary.Run(["push", big, bucket.Ref("app:big"), "--endpoint", S3Server.Endpoint], SmallParts, null);
+            Assert.That(push.ExitCode, Is.EqualTo(0), push.ToString);
+            Assert.That(OpenUploads(bucket.Name), Is.Empty, "the next run aborted the leftover uploads");
+            AssertEveryBlobHashesToItsKey(bucket);
+
+            DockerCli.RemoveImage(big);
+            var pull = S3lo("pull", bucket.Ref("app:big"), big);
+            Assert.That(pull.ExitCode, Is.EqualTo(0), pull.ToString);
+            Assert.That(DockerCli.ImageId(big), Is.EqualTo(id));
+        }
+        finally
+        {
+            DockerCli.RemoveImage(big);
+        }
+    }
+
+    [Test]
+    public void ConcurrentPushesToOneTagReportTheRace()
+    {
+        const string other = "s3lo-e2e/s3app:other";
+        TestImages.Build(other, seed: 41, extraLayers: 2, layerBytes: 3_000_000);
+        try
+        {
+            // Two pushes that both find the tag absent: the conditional write lets one win and
+            // the other must say so. Scheduling may serialize them (then both rightly succeed),
+            // so a few rounds are allowed to produce the collision.
+            var collided = false;
+            for (var round = 0; round < 4 && !collided; round++)
+            {
+                using var bucket = S3Server.CreateBucket();
+                using var go = new ManualResetEventSlim();
+                var a = Task.Run(() => { go.Wait(); return S3lo("push", Image, bucket.Ref("app:race")); });
+                var b = Task.Run(() => { go.Wait(); return S3lo("push", other, bucket.Ref("app:race")); });
+                go.Set();
+                var results = new[] { a.Result, b.Result };
+                Assert.That(results.Count(r => r.ExitCode == 0), Is.GreaterThanOrEqualTo(1), string.Join("\n", results.Select(r => r.ToString())));
+                foreach (var loser in results.Where(r => r.ExitCode != 0))
+                {
+                    Assert.That(loser.ExitCode, Is.EqualTo(1), loser.ToString);
+                    Assert.That(loser.StderrLines.Single(l => l.StartsWith("error: ", StringComparison.Ordinal)), Does.Contain("changed by another push"), loser.ToString);
+                    collided = true;
+                }
+                AssertEveryBlobHashesToItsKey(bucket);
+            }
+            Assert.That(collided, Is.True, "four rounds of simultaneous pushes never collided");
+        }
+        finally
+        {
+            DockerCli.RemoveImage(other);
+        }
+    }
+
+    private static List<string> OpenUploads(string bucket)
+    {
+        using var client = S3Server.Client();
+        var listing = client.ListMultipartUploadsAsync(bucket).GetAwaiter().GetResult();
+        return (listing.MultipartUploads ?? []).Select(u => u.Key).ToList();
+    }
+
+    private static void WaitForOpenUpload(string bucket, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (OpenUploads(bucket).Count == 0)
+        {
+            if (clock.Elapsed > timeout) Assert.Fail("the push never started a multipart upload");
+            Thread.Sleep(20);
+        }
+    }
+
     private static void AssertEveryBlobHashesToItsKey(S3Server.TempBucket bucket)
     {
         var blobs = bucket.Objects().Where(o => o.Key.StartsWith("blobs/sha256/", StringComparison.Ordinal)).ToList();

@@ -1,1 +1,0 @@
-namespace S3lo.Providers.Gcs; internal static class Placeholder {}

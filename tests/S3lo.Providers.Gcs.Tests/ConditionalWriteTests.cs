@@ -1,0 +1,80 @@
+using S3lo.Core.Storage;
+using S3lo.Providers.Gcs.Tests.Support;
+
+namespace S3lo.Providers.Gcs.Tests;
+
+public sealed class ConditionalWriteTests : BucketTest
+{
+    private static readonly PutOptions IfAbsent = PutOptions.Metadata with { Condition = WriteCondition.IfAbsent };
+
+    private static PutOptions IfMatch(string etag) => PutOptions.Metadata with { Condition = WriteCondition.IfMatch(etag) };
+
+    [Test]
+    public async Task IfAbsent_writes_a_new_key()
+    {
+        await PutAsync("tag", Bytes.Random(10, 1), IfAbsent);
+
+        Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(10, 1)));
+    }
+
+    [Test]
+    public async Task IfAbsent_on_an_existing_key_fails_and_leaves_the_content()
+    {
+        var first = Bytes.Random(10, 1);
+        await PutAsync("tag", first);
+
+        var e = Assert.ThrowsAsync<PreconditionFailedException>(() => PutAsync("tag", Bytes.Random(20, 2), IfAbsent));
+
+        Assert.That(e!.Key, Is.EqualTo("tag"));
+        Assert.That(await GetAsync("tag"), Is.EqualTo(first));
+    }
+
+    [Test]
+    public async Task IfAbsent_on_an_existing_key_fails_for_a_chunked_upload_too()
+    {
+        var first = Bytes.Random(10, 1);
+        await PutAsync("blob", first);
+
+        Assert.ThrowsAsync<PreconditionFailedException>(() => PutAsync("blob", Bytes.Random(3 * SmallChunk, 2), PutOptions.Blob with { Condition = WriteCondition.IfAbsent }));
+
+        Assert.That(await GetAsync("blob"), Is.EqualTo(first));
+    }
+
+    [Test]
+    public async Task IfMatch_with_the_current_etag_replaces_the_object()
+    {
+        var first = await PutAsync("tag", Bytes.Random(10, 1));
+
+        var second = await PutAsync("tag", Bytes.Random(20, 2), IfMatch(first.ETag!));
+
+        Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(20, 2)));
+        Assert.That(second.ETag, Is.Not.EqualTo(first.ETag));
+    }
+
+    [Test]
+    public async Task IfMatch_with_a_stale_etag_fails_and_leaves_the_content()
+    {
+        var first = await PutAsync("tag", Bytes.Random(10, 1));
+        await PutAsync("tag", Bytes.Random(20, 2), IfMatch(first.ETag!));
+
+        Assert.ThrowsAsync<PreconditionFailedException>(() => PutAsync("tag", Bytes.Random(30, 3), IfMatch(first.ETag!)));
+
+        Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(20, 2)));
+    }
+
+    [Test]
+    public void IfMatch_on_a_missing_key_fails()
+    {
+        Assert.ThrowsAsync<PreconditionFailedException>(() => PutAsync("missing", Bytes.Random(10, 1), IfMatch("12345")));
+    }
+
+    [Test]
+    public async Task IfMatch_with_a_tag_that_is_no_generation_fails_without_writing()
+    {
+        await PutAsync("tag", Bytes.Random(10, 1));
+
+        Assert.ThrowsAsync<PreconditionFailedException>(() => PutAsync("tag", Bytes.Random(20, 2), IfMatch("\"d41d8cd98f00b204e9800998ecf8427e\"")));
+
+        Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(10, 1)));
+    }
+}
