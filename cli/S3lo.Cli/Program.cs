@@ -30,6 +30,7 @@ if (args.Contains("--verbose") || args.Contains("-v"))
 builder.Services
     .AddLocalStoreProvider()
     .AddS3StoreProvider()
+    .AddEcrRegistryCredentials()
     .AddAzureStoreProvider()
     .AddGcsStoreProvider()
     .AddSingleton<ObjectStoreFactory>()
