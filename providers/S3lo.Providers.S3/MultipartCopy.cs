@@ -9,7 +9,7 @@ internal static class MultipartCopy
 {
     private const int MaxParts = 10_000;
 
-    public static async Task RunAsync(S3ObjectStore store, string sourceKey, string destinationKey, long size, PutOptions options, CancellationToken ct)
+    public static async Task RunAsync(S3ObjectStore store, string sourceBucket, string sourceKey, string destinationKey, long size, PutOptions options, CancellationToken ct)
     {
         var partSize = Math.Max(store.CopyPartSize, (size + MaxParts - 1) / MaxParts);
         var session = await MultipartSession.StartAsync(store, destinationKey, options, ct).ConfigureAwait(false);
@@ -50,7 +50,7 @@ internal static class MultipartCopy
         {
             try
             {
-                return await session.CopyPartAsync(number, sourceKey, first, last, cts.Token).ConfigureAwait(false);
+                return await session.CopyPartAsync(number, sourceBucket, sourceKey, first, last, cts.Token).ConfigureAwait(false);
             }
             catch
             {

@@ -66,11 +66,11 @@ internal sealed class MultipartSession
         }
     }
 
-    public async Task<PartETag> CopyPartAsync(int number, string sourceKey, long first, long last, CancellationToken ct)
+    public async Task<PartETag> CopyPartAsync(int number, string sourceBucket, string sourceKey, long first, long last, CancellationToken ct)
     {
         var request = new CopyPartRequest
         {
-            SourceBucket = _store.Bucket, SourceKey = sourceKey, DestinationBucket = _store.Bucket, DestinationKey = Key,
+            SourceBucket = sourceBucket, SourceKey = sourceKey, DestinationBucket = _store.Bucket, DestinationKey = Key,
             UploadId = UploadId, PartNumber = number, FirstByte = first, LastByte = last,
         };
         try

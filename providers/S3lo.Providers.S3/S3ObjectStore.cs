@@ -15,7 +15,7 @@ namespace S3lo.Providers.S3;
 /// buffer it whole: a single PutObject up to <see cref="MultipartThreshold"/>, a parallel
 /// multipart upload above it (see <see cref="MultipartUpload"/>).
 /// </summary>
-public sealed class S3ObjectStore : IObjectStore
+public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
 {
     private const long MiB = 1 << 20;
     private readonly Uri? _endpoint;
@@ -254,17 +254,29 @@ public sealed class S3ObjectStore : IObjectStore
         }
     }
 
-    public async Task<bool> TryCopyAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct)
+    public Task<bool> TryCopyAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct) =>
+        CopyFromAsync(this, sourceKey, destinationKey, options, ct);
+
+    /// <summary>
+    /// CopyObject from another bucket on the same server: no byte passes through this machine.
+    /// False when the other store is not S3 on this endpoint or the server refuses; the caller streams.
+    /// </summary>
+    public Task<bool> TryCopyFromAsync(IObjectStore source, string sourceKey, string destinationKey, PutOptions options, CancellationToken ct) =>
+        source is S3ObjectStore other && other._endpoint == _endpoint
+            ? CopyFromAsync(other, sourceKey, destinationKey, options, ct)
+            : Task.FromResult(false);
+
+    private async Task<bool> CopyFromAsync(S3ObjectStore from, string sourceKey, string destinationKey, PutOptions options, CancellationToken ct)
     {
-        var source = await HeadAsync(sourceKey, ct).ConfigureAwait(false) ?? throw new ObjectNotFoundException(DisplayName, sourceKey);
+        var source = await from.HeadAsync(sourceKey, ct).ConfigureAwait(false) ?? throw new ObjectNotFoundException(from.DisplayName, sourceKey);
         // Ceph RGW ignores If-None-Match/If-Match on copies: check first (S3 itself also enforces the headers).
         await CheckConditionAsync(destinationKey, options.Condition, ct).ConfigureAwait(false);
         try
         {
             if (source.Size > MultipartCopyThreshold)
-                await MultipartCopy.RunAsync(this, sourceKey, destinationKey, source.Size, options, ct).ConfigureAwait(false);
+                await MultipartCopy.RunAsync(this, from.Bucket, sourceKey, destinationKey, source.Size, options, ct).ConfigureAwait(false);
             else
-                await CopyObjectAsync(sourceKey, destinationKey, options, ct).ConfigureAwait(false);
+                await CopyObjectAsync(from.Bucket, sourceKey, destinationKey, options, ct).ConfigureAwait(false);
             return true;
         }
         catch (CopyRefusedException e)
@@ -274,14 +286,14 @@ public sealed class S3ObjectStore : IObjectStore
         }
     }
 
-    private async Task CopyObjectAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct)
+    private async Task CopyObjectAsync(string sourceBucket, string sourceKey, string destinationKey, PutOptions options, CancellationToken ct)
     {
         while (true)
         {
             var storageClass = Classes.For(options.Class);
             var request = new CopyObjectRequest
             {
-                SourceBucket = Bucket, SourceKey = sourceKey, DestinationBucket = Bucket, DestinationKey = destinationKey,
+                SourceBucket = sourceBucket, SourceKey = sourceKey, DestinationBucket = Bucket, DestinationKey = destinationKey,
                 StorageClass = storageClass, MetadataDirective = S3MetadataDirective.COPY,
             };
             if (options.Condition.RequireAbsent) request.IfNoneMatch = "*";

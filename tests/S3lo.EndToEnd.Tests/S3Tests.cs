@@ -94,8 +94,9 @@ public sealed class S3Tests
 
         var toS3 = S3lo("copy", fixture.Ref("alpine:latest"), a.Ref("alpine:3"), "--platform", "linux/amd64");
         Assert.That(toS3.ExitCode, Is.EqualTo(0), toS3.ToString);
-        var acrossBuckets = S3lo("copy", a.Ref("alpine:3"), b.Ref("mirror/alpine:3"));
+        var acrossBuckets = S3lo("copy", a.Ref("alpine:3"), b.Ref("mirror/alpine:3"), "--verbose");
         Assert.That(acrossBuckets.ExitCode, Is.EqualTo(0), acrossBuckets.ToString);
+        Assert.That(acrossBuckets.StderrLines.Count(l => l.Contains("server-side")), Is.EqualTo(2), "across buckets: CopyObject for the config and the layer");
         var sameBucket = S3lo("copy", b.Ref("mirror/alpine:3"), b.Ref("mirror/alpine:stable"), "--output", "json");
         Assert.That(JsonDocument.Parse(sameBucket.Stdout).RootElement.GetProperty("blobsCopied").GetInt32(), Is.EqualTo(0), "same bucket: only the manifest");
         var toLocal = S3lo("copy", b.Ref("mirror/alpine:stable"), back.Ref("alpine:3"));
@@ -112,6 +113,7 @@ public sealed class S3Tests
     {
         ["S3LO_S3_MULTIPART_THRESHOLD_MB"] = "5",
         ["S3LO_S3_PART_SIZE_MB"] = "5",
+        ["S3LO_PARALLEL_DOWNLOAD_MB"] = "5",
     };
 
     [Test]
@@ -142,7 +144,8 @@ public sealed class S3Tests
             AssertEveryBlobHashesToItsKey(bucket);
 
             DockerCli.RemoveImage(big);
-            var pull = S3lo("pull", bucket.Ref("app:big"), big);
+            // Pulled as parallel ranged GETs (the layer is above the 5 MB threshold set here).
+            var pull = S3loBinary.Run(["pull", bucket.Ref("app:big"), big, "--endpoint", S3Server.Endpoint], SmallParts, null);
             Assert.That(pull.ExitCode, Is.EqualTo(0), pull.ToString);
             Assert.That(DockerCli.ImageId(big), Is.EqualTo(id));
         }

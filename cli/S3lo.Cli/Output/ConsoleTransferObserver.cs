@@ -47,6 +47,9 @@ internal sealed class ConsoleTransferObserver(string action, bool interactive, I
         Draw(force: true);
     }
 
+    public void BlobCopiedServerSide(Descriptor blob) =>
+        logger.LogDebug("copied {Digest} ({Size} bytes) server-side", blob.Digest, blob.Size);
+
     public void Message(string text)
     {
         lock (_lock)

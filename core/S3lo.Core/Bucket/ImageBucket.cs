@@ -4,6 +4,7 @@ using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Storage;
+using S3lo.Core.Streams;
 using S3lo.Core.Transfer;
 
 namespace S3lo.Core.Bucket;
@@ -18,7 +19,14 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
     // Byte-for-byte what s3lo v1 writes.
     private static readonly byte[] OciLayoutBytes = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
 
+    private const int DownloadRangeSize = 8 << 20;
+    private const int DownloadParallelism = 4;
+
     public IObjectStore Store { get; } = store;
+
+    /// <summary>Blobs above this many bytes download as parallel ranges (S3LO_PARALLEL_DOWNLOAD_MB, default 64).</summary>
+    public static long ParallelDownloadThreshold { get; } =
+        long.TryParse(Environment.GetEnvironmentVariable("S3LO_PARALLEL_DOWNLOAD_MB"), out var mb) && mb > 0 ? mb << 20 : 64L << 20;
     public string Name => Store.DisplayName;
 
     public Task<ObjectInfo?> HeadBlobAsync(Digest digest, CancellationToken ct) =>
@@ -31,11 +39,23 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
         return info is not null && (expectedSize < 0 || info.Size == expectedSize);
     }
 
-    public async Task<Stream> OpenBlobAsync(Digest digest, CancellationToken ct)
+    public async Task<Stream> OpenBlobAsync(Digest digest, CancellationToken ct) => await OpenBlobAsync(digest, -1, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// Opens a blob; a large one (<paramref name="size"/> known, above <see cref="ParallelDownloadThreshold"/>)
+    /// in a remote store comes as ranges fetched in parallel.
+    /// </summary>
+    public async Task<Stream> OpenBlobAsync(Digest digest, long size, CancellationToken ct)
     {
+        var key = BucketLayout.BlobKey(digest);
         try
         {
-            return await Store.OpenReadAsync(BucketLayout.BlobKey(digest), ct).ConfigureAwait(false);
+            if (size > ParallelDownloadThreshold && Store is not ILocalFileStore)
+            {
+                if (await Store.HeadAsync(key, ct).ConfigureAwait(false) is null) throw new ObjectNotFoundException(Name, key);
+                return new ParallelRangeReadStream(Store, key, size, DownloadRangeSize, DownloadParallelism, ct);
+            }
+            return await Store.OpenReadAsync(key, ct).ConfigureAwait(false);
         }
         catch (ObjectNotFoundException)
         {

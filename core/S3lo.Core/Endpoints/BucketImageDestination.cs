@@ -12,7 +12,8 @@ namespace S3lo.Core.Endpoints;
 /// platform manifests as blobs, then manifest.json — guarded against a concurrent push to the
 /// same tag — and last the history entry.
 /// </summary>
-public sealed class BucketImageDestination(ImageBucket bucket, string repository, string tag, TimeProvider clock) : IImageDestination, IFileBlobDestination
+public sealed class BucketImageDestination(ImageBucket bucket, string repository, string tag, TimeProvider clock)
+    : IImageDestination, IFileBlobDestination, IStoredBlobDestination
 {
     private TagRecord? _before;
     private long _imageBytes;
@@ -36,6 +37,11 @@ public sealed class BucketImageDestination(ImageBucket bucket, string repository
     public Task<bool> TryMoveInAsync(Descriptor descriptor, string path, CancellationToken ct) =>
         bucket.Store is ILocalFileStore local
             ? local.TryMoveInAsync(path, BucketLayout.BlobKey(Digest.Parse(descriptor.Digest)), ct)
+            : Task.FromResult(false);
+
+    public Task<bool> TryCopyBlobAsync(Descriptor descriptor, IObjectStore sourceStore, string sourceKey, CancellationToken ct) =>
+        bucket.Store is IServerSideCopy copier && !ReferenceEquals(sourceStore, bucket.Store)
+            ? copier.TryCopyFromAsync(sourceStore, sourceKey, BucketLayout.BlobKey(Digest.Parse(descriptor.Digest)), PutOptions.Blob, ct)
             : Task.FromResult(false);
 
     public async Task PutManifestAsync(ManifestBlob manifest, CancellationToken ct)

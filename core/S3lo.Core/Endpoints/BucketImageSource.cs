@@ -8,7 +8,7 @@ using S3lo.Core.Transfer;
 namespace S3lo.Core.Endpoints;
 
 /// <summary>An image in a bucket as a transfer source: a tag, or a digest (of a tag's root or of a stored manifest).</summary>
-public sealed class BucketImageSource(ImageBucket bucket, string repository, string? tag, Digest? digest) : IImageSource
+public sealed class BucketImageSource(ImageBucket bucket, string repository, string? tag, Digest? digest) : IImageSource, IStoredBlobSource
 {
     public string Name => $"{bucket.Name}/{repository}{(tag is not null ? ":" + tag : "@" + digest)}";
 
@@ -32,8 +32,11 @@ public sealed class BucketImageSource(ImageBucket bucket, string repository, str
     public Task<bool> ContainsBlobAsync(Descriptor descriptor, CancellationToken ct) =>
         bucket.HasBlobAsync(Digest.Parse(descriptor.Digest), descriptor.Size, ct);
 
+    public (IObjectStore Store, string Key) Locate(Descriptor descriptor) =>
+        (bucket.Store, BucketLayout.BlobKey(Digest.Parse(descriptor.Digest)));
+
     public Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken ct) =>
-        bucket.OpenBlobAsync(Digest.Parse(descriptor.Digest), ct);
+        bucket.OpenBlobAsync(Digest.Parse(descriptor.Digest), descriptor.Size, ct);
 
     /// <summary>A platform manifest lives in blobs/; a tag's root only in its manifest.json, so tags are searched too.</summary>
     private async Task<ManifestBlob> FindByDigestAsync(Digest wanted, CancellationToken ct)

@@ -9,6 +9,7 @@ public interface ITransferObserver
     void BlobStarted(Descriptor blob) { }
     void BlobProgress(Descriptor blob, long bytesSoFar) { }
     void BlobCompleted(Descriptor blob) { }
+    void BlobCopiedServerSide(Descriptor blob) { }
     void Message(string text) { }
 }
 

@@ -54,6 +54,19 @@ public sealed class TransferEngine
             observer.BlobCompleted(descriptor);
             return;
         }
+        // Bucket to bucket on one service: the server copies, no byte comes through here. The source
+        // blob was verified when it was written; the copy is exact.
+        if (source is IStoredBlobSource stored && destination is IStoredBlobDestination target)
+        {
+            var (store, key) = stored.Locate(descriptor);
+            if (await target.TryCopyBlobAsync(descriptor, store, key, ct).ConfigureAwait(false))
+            {
+                observer.BlobCopiedServerSide(descriptor);
+                observer.BlobProgress(descriptor, descriptor.Size);
+                observer.BlobCompleted(descriptor);
+                return;
+            }
+        }
         Stream opened;
         try
         {
