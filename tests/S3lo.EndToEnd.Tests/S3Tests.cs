@@ -84,6 +84,16 @@ public sealed class S3Tests
     }
 
     [Test]
+    public void StorageClassFlagIsHonoured()
+    {
+        using var bucket = S3Server.CreateBucket();
+        var push = S3lo("push", Image, bucket.Ref("app:1"), "--storage-class", "STANDARD");
+        Assert.That(push.ExitCode, Is.EqualTo(0), push.ToString);
+        Assert.That(push.Stderr, Does.Not.Contain("warning:"), "STANDARD is what RGW has: no fallback to announce");
+        Assert.That(bucket.Objects().Select(o => o.StorageClass ?? "STANDARD"), Is.All.EqualTo("STANDARD"));
+    }
+
+    [Test]
     public void CopyLocalToS3ToAnotherBucketAndBack()
     {
         using var fixture = TempStore.CopyOf(Repo.FixtureStore);

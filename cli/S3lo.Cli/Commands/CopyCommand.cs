@@ -22,7 +22,8 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
         [Option("src-creds", Description = "registry login for the source", ValueName = "USER:PASS")] string? sourceCreds = null,
         [Option("dest-creds", Description = "registry login for the destination", ValueName = "USER:PASS")] string? destinationCreds = null,
         [Option("insecure", Description = "allow plain HTTP and unverified TLS for registries")] bool insecure = false,
-        [Option("tls-verify", Description = "false: like --insecure (skopeo's spelling)", ValueName = "BOOL")] string? tlsVerify = null) =>
+        [Option("tls-verify", Description = "false: like --insecure (skopeo's spelling)", ValueName = "BOOL")] string? tlsVerify = null,
+        [Option("storage-class", Description = "storage class for blobs written to a bucket (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null) =>
         runner.RunAsync(global, async context =>
         {
             CopyEndpoints.Validate(source, isDestination: false);
@@ -31,7 +32,8 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
             var registries = RegistryAccess.From(insecure, tlsVerify, creds, sourceCreds, destinationCreds, registryCredentials, context.Logger);
 
             await using var endpoints = new CopyEndpoints(buckets, clock, registries);
-            var writer = await endpoints.OpenDestinationAsync(destination, context.StoreOptions, CopyEndpoints.RepoTagOf(source), source, context.Token);
+            var writer = await endpoints.OpenDestinationAsync(destination, context.StoreOptions with { StorageClass = storageClass },
+                CopyEndpoints.RepoTagOf(source), source, context.Token);
             var staging = (writer as IFileBlobDestination)?.StagingDirectory;
             var reader = await endpoints.OpenSourceAsync(source, context.StoreOptions, wanted, staging, context.Token);
             var observer = context.CreateObserver("copy");

@@ -18,7 +18,8 @@ public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, Imag
         [Argument(Description = "SCHEME://BUCKET/IMAGE:TAG")] string destination,
         GlobalOptions global,
         [Option("platform", Description = "os/arch[/variant] the image must be")] string? platform = null,
-        [Option("compression", Description = "layer compression: gzip (default), zstd or none")] string compression = "gzip") =>
+        [Option("compression", Description = "layer compression: gzip (default), zstd or none")] string compression = "gzip",
+        [Option("storage-class", Description = "storage class for blobs (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null) =>
         runner.RunAsync(global, async context =>
         {
             var reference = ReferenceParser.ParseImage(destination);
@@ -33,7 +34,7 @@ public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, Imag
 
             using var docker = new DockerClient();
             await docker.PingAsync(context.Token);
-            await using var bucket = await buckets.OpenAsync(reference.Location, context.StoreOptions, context.Token);
+            await using var bucket = await buckets.OpenAsync(reference.Location, context.StoreOptions with { StorageClass = storageClass }, context.Token);
             var observer = context.CreateObserver("push");
             var result = await pusher.PushAsync(docker, localImage, bucket, reference, pushOptions,
                 new TransferOptions { Concurrency = context.Options.Concurrency, Observer = observer }, context.Token);
