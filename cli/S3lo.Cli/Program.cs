@@ -12,6 +12,12 @@ using S3lo.Providers.Gcs;
 using S3lo.Providers.Local;
 using S3lo.Providers.S3;
 
+// Answered before the host is built: `s3lo --version` is what scripts call to probe the tool.
+if (args is ["--version"])
+{
+    Console.WriteLine($"s3lo {typeof(UsageGuard).Assembly.GetName().Version?.ToString(3)}");
+    return 0;
+}
 if (UsageGuard.Check(args) is { } usageExit) return usageExit;
 args = UsageGuard.Rewrite(args);
 
