@@ -205,7 +205,7 @@ internal sealed class ArchiveEntryCollector
             var copy = looksLikeJson ? null : _options.OpenCopy?.Invoke(new SpoolStart(name, path, size, file.Head));
             await using (copy)
             {
-                file.Digest = await SpoolAsync(data, path, size, buffer, first, copy?.Input, ct).ConfigureAwait(false);
+                file.Digest = await SpoolAsync(data, copy?.ReplacesSpool == true ? null : path, size, buffer, first, copy?.Input, ct).ConfigureAwait(false);
                 if (copy is not null) await copy.CompleteAsync(new SpooledBlob(file.Digest, path, size), ct).ConfigureAwait(false);
             }
         }
@@ -217,10 +217,13 @@ internal sealed class ArchiveEntryCollector
         if (file.SpoolPath is not null && !looksLikeJson) Report(file);
     }
 
-    private async Task<Digest> SpoolAsync(Stream data, string path, long size, byte[] buffer, int buffered, Stream? copy, CancellationToken ct)
+    /// <param name="path">Where to spool; null to only hash (and copy) the bytes.</param>
+    private async Task<Digest> SpoolAsync(Stream data, string? path, long size, byte[] buffer, int buffered, Stream? copy, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous);
+        await using var output = path is null
+            ? Stream.Null
+            : new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous);
         var written = 0L;
         var n = buffered;
         while (n > 0)

@@ -14,8 +14,10 @@ namespace S3lo.Docker;
 /// stores (by diff ID) are neither compressed nor uploaded; when it has the config and every
 /// layer, the image is not even exported.
 /// </summary>
-public sealed class DockerImageSource : IImageSource, IFileBlobSource
+public sealed class DockerImageSource : IImageSource, IFileBlobSource, IEarlyBlobSource
 {
+    private readonly System.Threading.Channels.Channel<Descriptor> _ready = System.Threading.Channels.Channel.CreateUnbounded<Descriptor>();
+    private Dictionary<Digest, CachedLayer> _known = [];
     private readonly DockerClient _client;
     private readonly string _image;
     private readonly ILayerCache _cache;
@@ -47,7 +49,22 @@ public sealed class DockerImageSource : IImageSource, IFileBlobSource
     /// <summary>Layers this push stored; record them in the cache once the push committed.</summary>
     public IReadOnlyList<NewLayer> NewLayers => _newLayers;
 
+    /// <summary>Layers compressed while the export still streams in, for the engine to upload meanwhile.</summary>
+    public System.Threading.Channels.ChannelReader<Descriptor> ReadyBlobs => _ready.Reader;
+
     public async Task<ManifestBlob> GetRootAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await ResolveRootAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ready.Writer.TryComplete();
+        }
+    }
+
+    private async Task<ManifestBlob> ResolveRootAsync(CancellationToken ct)
     {
         if (_root is not null) return _root;
         var inspect = await _client.InspectImageAsync(_image, ct).ConfigureAwait(false)
@@ -91,6 +108,7 @@ public sealed class DockerImageSource : IImageSource, IFileBlobSource
     private async Task<ManifestBlob> FromExportAsync(DockerImageInspect inspect, Digest configDigest, Dictionary<Digest, CachedLayer> known, CancellationToken ct)
     {
         Exported = true;
+        _known = known;
         Directory.CreateDirectory(_spoolDirectory);
         // A layer whose tar size matches no stored layer is surely new: compress it while it streams in.
         // Others are only spooled and hashed, and compressed afterwards if they turn out new after all.
@@ -202,11 +220,16 @@ public sealed class DockerImageSource : IImageSource, IFileBlobSource
 
         public Stream Input => _writer.Input;
 
+        // The compressed file is the blob: the raw tar need not touch the disk.
+        public bool ReplacesSpool => true;
+
         public async Task CompleteAsync(SpooledBlob spooled, CancellationToken ct)
         {
             var blob = await _writer.CompleteAsync(ct).ConfigureAwait(false);
             owner._blobFiles[blob.Digest] = start.Path + ".compressed";
             owner._compressed[spooled.Digest] = Task.FromResult(blob);
+            // A new layer (its diff ID is the tar's digest) can go up while the export goes on.
+            if (!owner._known.ContainsKey(spooled.Digest)) owner._ready.Writer.TryWrite(blob);
             // The raw tar is no longer needed: disk holds one compressed copy of the image.
             File.Delete(spooled.Path);
         }

@@ -13,6 +13,7 @@ public sealed class ImagePusher(TransferEngine engine, TimeProvider clock)
         DockerPushOptions pushOptions, TransferOptions transferOptions, CancellationToken ct)
     {
         await using var target = new BucketImageDestination(bucket, destination.Repository, destination.Tag!, clock);
+        await target.SnapshotTagAsync(ct).ConfigureAwait(false);
         // Layers compressed next to the store are moved in, not copied.
         var options = target.StagingDirectory is { } staging ? pushOptions with { TempDirectory = staging } : pushOptions;
         await using var source = new DockerImageSource(docker, localImage, new BucketLayerCache(bucket), options);

@@ -11,6 +11,12 @@ public interface ISpoolCopy : IAsyncDisposable
 {
     Stream Input { get; }
 
+    /// <summary>
+    /// True when the copy holds all the caller needs: the reader then writes no spool file of its
+    /// own (the path is still reported, but never created) — a layer is written to disk once.
+    /// </summary>
+    bool ReplacesSpool { get; }
+
     Task CompleteAsync(SpooledBlob spooled, CancellationToken ct);
 }
 

@@ -78,7 +78,9 @@ public sealed class CopyEndpoints(BucketOpener buckets, TimeProvider clock, Regi
         {
             var image = ReferenceParser.ParseImage(text);
             var bucket = await OpenBucketAsync(image.Location, options, ct).ConfigureAwait(false);
-            return Own(new BucketImageDestination(bucket, image.Repository, image.Tag!, clock));
+            var destination = Own(new BucketImageDestination(bucket, image.Repository, image.Tag!, clock));
+            await destination.SnapshotTagAsync(ct).ConfigureAwait(false);
+            return destination;
         }
         if (!ArchiveReference.IsArchiveReference(text))
         {

@@ -13,16 +13,28 @@ namespace S3lo.Core.Endpoints;
 /// same tag — and last the history entry.
 /// </summary>
 public sealed class BucketImageDestination(ImageBucket bucket, string repository, string tag, TimeProvider clock)
-    : IImageDestination, IFileBlobDestination, IStoredBlobDestination
+    : IImageDestination, IFileBlobDestination, IStoredBlobDestination, IEarlyBlobDestination
 {
     private TagRecord? _before;
+    private bool _snapshotTaken;
     private long _imageBytes;
 
     public string Name => $"{bucket.Name}/{repository}:{tag}";
 
-    public async Task PrepareAsync(TransferPlan plan, CancellationToken ct)
+    /// <summary>
+    /// Remembers what the tag points at now. The commit then refuses to overwrite a change made
+    /// after this moment — call it when the transfer starts, so a push that ran alongside is caught
+    /// however long this one took. Without it, the state at <see cref="PrepareAsync"/> counts.
+    /// </summary>
+    public async Task SnapshotTagAsync(CancellationToken ct)
     {
         _before = await bucket.ReadTagAsync(repository, tag, ct).ConfigureAwait(false);
+        _snapshotTaken = true;
+    }
+
+    public async Task PrepareAsync(TransferPlan plan, CancellationToken ct)
+    {
+        if (!_snapshotTaken) await SnapshotTagAsync(ct).ConfigureAwait(false);
         _imageBytes = plan.Blobs.Sum(b => b.Size) + plan.Images.Sum(i => i.Manifest.Size);
     }
 

@@ -13,7 +13,9 @@ public sealed class TransferEngine
 {
     public async Task<TransferReport> TransferAsync(IImageSource source, IImageDestination destination, TransferOptions options, CancellationToken ct)
     {
-        var root = await source.GetRootAsync(ct).ConfigureAwait(false);
+        var counters = new Counters();
+        var uploadedEarly = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var root = await ResolveRootAsync(source, destination, options, counters, uploadedEarly, ct).ConfigureAwait(false);
         var selection = await new PlatformSelector(source, options).SelectAsync(root, ct).ConfigureAwait(false);
         var blobs = CollectBlobs(selection.Images);
         var plan = new TransferPlan(selection.Root, selection.Images, blobs.Select(b => b.Descriptor).ToList());
@@ -21,9 +23,9 @@ public sealed class TransferEngine
         if (options.CheckSourceFirst) await CheckSourceAsync(source, blobs, options, ct).ConfigureAwait(false);
         await destination.PrepareAsync(plan, ct).ConfigureAwait(false);
 
-        var counters = new Counters();
         await Parallel.ForEachAsync(blobs, Parallelism(options, ct), async (blob, token) =>
         {
+            if (uploadedEarly.ContainsKey(blob.Descriptor.Digest)) return;
             if (await destination.HasBlobAsync(blob.Descriptor, token).ConfigureAwait(false))
             {
                 counters.Skipped(blob.Descriptor.Size);
@@ -38,8 +40,63 @@ public sealed class TransferEngine
             await destination.PutManifestAsync(manifest, ct).ConfigureAwait(false);
         var commit = await destination.CommitAsync(selection.Root, ct).ConfigureAwait(false);
 
+
         return new TransferReport(selection.Root.Digest, selection.Root.MediaType, selection.PlatformNames,
             counters.BlobsCopied, counters.BytesCopied, counters.BlobsSkipped, counters.BytesSkipped, commit);
+    }
+
+    /// <summary>
+    /// Gets the root; meanwhile blobs an early source already has go up (when the destination takes
+    /// blobs before its plan), so uploading overlaps with the source's own slow work.
+    /// </summary>
+    private static async Task<ManifestBlob> ResolveRootAsync(IImageSource source, IImageDestination destination, TransferOptions options,
+        Counters counters, System.Collections.Concurrent.ConcurrentDictionary<string, bool> uploadedEarly, CancellationToken ct)
+    {
+        if (source is not IEarlyBlobSource early || destination is not IEarlyBlobDestination) return await source.GetRootAsync(ct).ConfigureAwait(false);
+        // The source is stopped when an early upload fails; the uploads themselves run on the caller's
+        // token, so their failure surfaces as itself, not as a cancellation.
+        using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var uploads = Parallel.ForEachAsync(early.ReadyBlobs.ReadAllAsync(ct), Parallelism(options, ct), async (descriptor, token) =>
+        {
+            if (!uploadedEarly.TryAdd(descriptor.Digest, true)) return;
+            try
+            {
+                if (await destination.HasBlobAsync(descriptor, token).ConfigureAwait(false))
+                {
+                    counters.Skipped(descriptor.Size);
+                    options.Observer.BlobSkipped(descriptor);
+                    return;
+                }
+                await CopyBlobAsync(source, destination, new PlannedBlob(descriptor, "layer"), options.Observer, token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stopSource.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+            counters.Copied(descriptor.Size);
+        });
+        ManifestBlob root;
+        try
+        {
+            root = await source.GetRootAsync(stopSource.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            // An upload's failure is what stopped the source: report that one.
+            if (stopSource.IsCancellationRequested && !ct.IsCancellationRequested) await uploads.ConfigureAwait(false);
+            try
+            {
+                await uploads.ConfigureAwait(false);
+            }
+            catch
+            {
+                // The source's own failure is the one to report; nothing is left running.
+            }
+            throw;
+        }
+        await uploads.ConfigureAwait(false);
+        return root;
     }
 
     private static async Task CopyBlobAsync(IImageSource source, IImageDestination destination, PlannedBlob blob, ITransferObserver observer, CancellationToken ct)
