@@ -116,9 +116,9 @@ public sealed class DockerImageSource : IImageSource, IFileBlobSource, IEarlyBlo
         var readOptions = new DockerArchiveReadOptions
         {
             SkipKnownBlob = known.ContainsKey,
-            OpenCopy = start => _options.Compression == LayerCompression.None || knownSizes.Contains(start.Size) || LayerMagic.Sniff(start.Head.Span) != LayerCompression.None
+            OpenCopy = start => knownSizes.Contains(start.Size) || LayerMagic.Sniff(start.Head.Span) != LayerCompression.None
                 ? null
-                : new CompressingCopy(this, start),
+                : _options.Compression == LayerCompression.None ? new StoringCopy(this, start) : new CompressingCopy(this, start),
         };
 
         DockerArchiveContents contents;
@@ -145,9 +145,9 @@ public sealed class DockerImageSource : IImageSource, IFileBlobSource, IEarlyBlo
         if (compression != LayerCompression.None || _options.Compression == LayerCompression.None)
         {
             // Already compressed in the export (containerd store), or stored as is on request.
-            var path = layer.SpoolPath ?? throw new S3loException($"layer {layer.DiffId} of '{_image}' was not in the export");
             blob = new Descriptor { MediaType = MediaTypes.OciLayerFor(compression), Digest = layer.BlobDigest.ToString(), Size = layer.Size };
-            _blobFiles[blob.Digest] = path;
+            if (!_blobFiles.ContainsKey(blob.Digest))
+                _blobFiles[blob.Digest] = layer.SpoolPath ?? throw new S3loException($"layer {layer.DiffId} of '{_image}' was not in the export");
             if (compression == LayerCompression.None) tarSize = layer.Size;
         }
         else
@@ -230,11 +230,43 @@ public sealed class DockerImageSource : IImageSource, IFileBlobSource, IEarlyBlo
             owner._compressed[spooled.Digest] = Task.FromResult(blob);
             // A new layer (its diff ID is the tar's digest) can go up while the export goes on.
             if (!owner._known.ContainsKey(spooled.Digest)) owner._ready.Writer.TryWrite(blob);
-            // The raw tar is no longer needed: disk holds one compressed copy of the image.
-            File.Delete(spooled.Path);
         }
 
         public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    }
+
+    /// <summary>Stores a layer tar as it is (--compression none) as it streams in, and offers it for upload at once.</summary>
+    private sealed class StoringCopy : ISpoolCopy
+    {
+        private readonly DockerImageSource _owner;
+        private readonly string _path;
+        private readonly FileStream _file;
+        private bool _completed;
+
+        public StoringCopy(DockerImageSource owner, SpoolStart start)
+        {
+            _owner = owner;
+            _path = start.Path + ".tar";
+            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
+        }
+
+        public Stream Input => _file;
+        public bool ReplacesSpool => true;
+
+        public async Task CompleteAsync(SpooledBlob spooled, CancellationToken ct)
+        {
+            await _file.FlushAsync(ct).ConfigureAwait(false);
+            _completed = true;
+            var blob = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = spooled.Digest.ToString(), Size = spooled.Size };
+            _owner._blobFiles[blob.Digest] = _path;
+            if (!_owner._known.ContainsKey(spooled.Digest)) _owner._ready.Writer.TryWrite(blob);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _file.DisposeAsync().ConfigureAwait(false);
+            if (!_completed) File.Delete(_path);
+        }
     }
 }
 
