@@ -24,8 +24,15 @@ ENDPOINT=$S3LO_TEST_S3_ENDPOINT
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/s3lo-s3bench.XXXXXX")
 BUCKET=s3lo-bench-$RANDOM$RANDOM
 IMG=s3lo-bench-s3:$RANDOM
-trap 'docker rmi -f "$IMG" >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
 sigv4=(--aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+# The bucket goes too: the test server keeps objects in RAM, and a full one stalls every write.
+remove_bucket() {
+  local keys
+  keys=$(curl -sf "${sigv4[@]}" "$ENDPOINT/$BUCKET?list-type=2&max-keys=1000" | grep -o '<Key>[^<]*</Key>' | sed 's/<[^>]*>//g' || true)
+  for key in $keys; do curl -sf "${sigv4[@]}" -X DELETE "$ENDPOINT/$BUCKET/$key" >/dev/null || true; done
+  curl -sf "${sigv4[@]}" -X DELETE "$ENDPOINT/$BUCKET" >/dev/null || true
+}
+trap 'docker rmi -f "$IMG" >/dev/null 2>&1 || true; remove_bucket; rm -rf "$TMP"' EXIT
 
 echo "s3-throughput: building a ${SIZE_MB} MB single-layer image" >&2
 mkdir -p "$TMP/root/data"
