@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace S3lo.Providers.Gcs.Tests.Support;
+namespace S3lo.Tests.Shared;
 
 public static class Bytes
 {
@@ -38,6 +38,7 @@ public sealed class SourceStream(byte[] data, long failAfter = -1, EndFailure at
 {
     private int _position;
 
+    public int Reads { get; private set; }
     public bool EndReached { get; private set; }
 
     public override bool CanRead => true;
@@ -50,13 +51,14 @@ public sealed class SourceStream(byte[] data, long failAfter = -1, EndFailure at
 
     public override int Read(Span<byte> buffer)
     {
+        Reads++;
         var n = Math.Min(buffer.Length, data.Length - _position);
         if (failAfter >= 0 && _position + n > failAfter) throw new IOException($"source failed after {failAfter} bytes");
         if (atEnd == EndFailure.OnLastBytes && _position + n >= data.Length || atEnd == EndFailure.OnEndOfStream && n == 0)
             throw new IOException("digest mismatch at the end of the source");
-        if (n == 0) EndReached = true;
         data.AsSpan(_position, n).CopyTo(buffer);
         _position += n;
+        if (n == 0) EndReached = true;
         return n;
     }
 
