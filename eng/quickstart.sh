@@ -11,8 +11,28 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-command -v clang >/dev/null || { echo "quickstart: Native AOT needs clang and zlib1g-dev (eng/services.sh install build)" >&2; exit 1; }
-bash build/publish.sh
+# Native AOT links with clang against zlib: install both when missing (root on Debian/Ubuntu),
+# else say exactly what to install.
+have_build_tools() { command -v clang >/dev/null && { [ -e /usr/include/zlib.h ] || dpkg -s zlib1g-dev >/dev/null 2>&1; }; }
+if ! have_build_tools; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "quickstart: installing clang and zlib1g-dev for Native AOT (apt-get)"
+    bash eng/services.sh install build
+  else
+    echo "quickstart: Native AOT needs clang and zlib1g-dev: sudo apt-get install clang zlib1g-dev (or your OS's packages)" >&2
+    exit 1
+  fi
+fi
+command -v dotnet >/dev/null || { echo "quickstart: the .NET 10 SDK is required (https://dot.net)" >&2; exit 1; }
+
+# The publish log is shown only when the publish fails.
+echo "quickstart: publishing the native binary (about a minute the first time)"
+publish_out=$(mktemp)
+trap 'rm -f "$publish_out"' EXIT
+if ! bash build/publish.sh >"$publish_out" 2>&1; then
+  cat "$publish_out" >&2
+  exit 1
+fi
 S3LO=$ROOT/artifacts/linux-x64/s3lo
 STORE=$ROOT/demo-store
 FIXTURE=$ROOT/tests/fixtures/s3lo-v1-store
@@ -34,3 +54,10 @@ else
   echo "quickstart: no Docker daemon at $sock: skipped pull and push (eng/services.sh start docker starts one)"
 fi
 echo "quickstart: done; the store is $STORE"
+echo
+echo "next:"
+echo "  export PATH=\"$ROOT/artifacts/linux-x64:\$PATH\""
+echo "  s3lo --help"
+echo "  s3lo copy alpine:3.23 local://$STORE/alpine:3.23      # from Docker Hub, no Docker needed"
+echo "  s3lo push IMAGE:TAG s3://BUCKET/IMAGE:TAG              # AWS credentials as the aws CLI finds them"
+echo "  .ci/run                                                # the whole test suite"
