@@ -161,7 +161,8 @@ internal sealed class RegistryAuthenticator(
     private async Task<CachedToken?> FetchTokenAsync(AuthChallenge challenge, string[] scopes, RegistryCredential? credential, CancellationToken ct)
     {
         var realm = ValidateRealm(challenge.Realm!);
-        if (credential is not null && RealmMayReceiveCredentials(realm, apiHost, insecure) is { } withheld)
+        var withheld = credential is null ? null : RealmMayReceiveCredentials(realm, apiHost, insecure);
+        if (withheld is not null)
         {
             logger.LogDebug("registry: {Registry}: not sending credentials to the token realm {Realm}: {Reason}; asking for a token anonymously",
                 registry, RegistryRequestOptions.ForLog(realm), withheld);
@@ -176,6 +177,9 @@ internal sealed class RegistryAuthenticator(
         Interlocked.Increment(ref TokensFetched);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
+            if (withheld is not null)
+                throw new S3loException($"the token server of {registry} ({RegistryRequestOptions.ForLog(realm)}) refused an anonymous token: s3lo did not send it the credentials because {withheld}",
+                    "the token realm must be https; plain http gets credentials only from a loopback registry to a loopback realm, or on the registry's own host with --insecure");
             if (credential is null) return null; // anonymous refused: the request goes on without a token and its 401 says so
             throw new S3loException($"the token server of {registry} ({realm.Host}) refused the credentials{(credential.Username is { } u ? " of " + u : "")}: HTTP {(int)response.StatusCode}",
                 "check the user name and password (or token), or log in again with 'docker login'");
