@@ -250,6 +250,26 @@ public class RegistryChunkResumeTests
         Assert.That(server.Stored, Is.Null);
     }
 
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task The_real_registry_ends_up_with_the_exact_blob_when_a_PATCH_is_cut_mid_body(int patchNumber)
+    {
+        var data = RandomBytes(3 * Chunk + 500, 10 + patchNumber);
+        using var proxy = new CuttingProxy(RegistryTestEnvironment.OpenRegistry, bytesAfterPatch: 100_000, patchNumber);
+        var logger = new RegistryTestLogger();
+        using var client = new RegistryClient(proxy.Authority, Options(logger));
+        var repository = RegistryTestEnvironment.UniquePrefix() + "/big";
+
+        await client.UploadBlobAsync(repository, DigestOf(data), data.Length, new MemoryStream(data), CancellationToken.None);
+
+        Assert.That(proxy.HasCut, Is.True, "the proxy cut a PATCH");
+        await using var back = await client.OpenBlobAsync(repository, DigestOf(data), CancellationToken.None);
+        using var copy = new MemoryStream();
+        await back.CopyToAsync(copy);
+        Assert.That(copy.ToArray(), Is.EqualTo(data));
+        TestContext.Progress.WriteLine(string.Join("\n", logger.Lines.Where(l => l.Contains("PATCH", StringComparison.Ordinal))));
+    }
+
     [TestCase("0-99", 100L)]
     [TestCase("bytes=0-99", 100L)]
     [TestCase("0-0", 0L)]
