@@ -267,7 +267,7 @@ public class RegistryChunkResumeTests
         using var copy = new MemoryStream();
         await back.CopyToAsync(copy);
         Assert.That(copy.ToArray(), Is.EqualTo(data));
-        TestContext.Progress.WriteLine(string.Join("\n", logger.Lines.Where(l => l.Contains("PATCH", StringComparison.Ordinal))));
+        TestContext.Progress.WriteLine(string.Join("\n", logger.Lines.Where(l => l.Contains("uploads", StringComparison.Ordinal))));
     }
 
     [TestCase("0-99", 100L)]
