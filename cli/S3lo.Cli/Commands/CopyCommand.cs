@@ -18,9 +18,9 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
         [Argument(Description = "registry ref, SCHEME://BUCKET/IMAGE:TAG, oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG]")] string destination,
         GlobalOptions global,
         [Option("platform", Description = "keep only this os/arch[/variant] (the copy is single-arch)")] string? platform = null,
-        [Option("creds", Description = "registry login for both ends", ValueName = "USER:PASS")] string? creds = null,
-        [Option("src-creds", Description = "registry login for the source", ValueName = "USER:PASS")] string? sourceCreds = null,
-        [Option("dest-creds", Description = "registry login for the destination", ValueName = "USER:PASS")] string? destinationCreds = null,
+        [Option("creds", Description = "registry login for the destination registry (the source's when only the source is a registry)", ValueName = "USER:PASS")] string? creds = null,
+        [Option("src-creds", Description = "registry login for the source registry only", ValueName = "USER:PASS")] string? sourceCreds = null,
+        [Option("dest-creds", Description = "registry login for the destination registry only", ValueName = "USER:PASS")] string? destinationCreds = null,
         [Option("insecure", Description = "allow plain HTTP and unverified TLS for registries")] bool insecure = false,
         [Option("tls-verify", Description = "false: like --insecure (skopeo's spelling)", ValueName = "BOOL")] string? tlsVerify = null,
         [Option("storage-class", Description = "storage class for blobs written to a bucket (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null) =>
@@ -29,7 +29,8 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
             CopyEndpoints.Validate(source, isDestination: false);
             CopyEndpoints.Validate(destination, isDestination: true);
             var wanted = platform is null ? null : PlatformSpec.Parse(platform);
-            var registries = RegistryAccess.From(insecure, tlsVerify, creds, sourceCreds, destinationCreds, registryCredentials, context.Logger);
+            var registries = RegistryAccess.From(insecure, tlsVerify, creds, sourceCreds, destinationCreds,
+                CopyEndpoints.RegistryOf(source), CopyEndpoints.RegistryOf(destination), registryCredentials, context.Logger);
 
             await using var endpoints = new CopyEndpoints(buckets, clock, registries);
             var writer = await endpoints.OpenDestinationAsync(destination, context.StoreOptions with { StorageClass = storageClass },

@@ -26,6 +26,10 @@ public sealed class CopyEndpoints(BucketOpener buckets, TimeProvider clock, Regi
         : ArchiveReference.IsArchiveReference(text) ? ArchiveReference.Parse(text).ToString()
         : RegistryReference.Parse(text).ToString();
 
+    /// <summary>The registry host a reference names (<c>docker.io</c>, <c>127.0.0.1:5000</c>), or null when it is a bucket or an archive.</summary>
+    public static string? RegistryOf(string text) =>
+        ReferenceParser.IsBucketReference(text) || ArchiveReference.IsArchiveReference(text) ? null : RegistryReference.Parse(text).Registry;
+
     /// <summary>Checks a reference before any I/O, so bad input fails first and alone.</summary>
     public static void Validate(string text, bool isDestination)
     {

@@ -10,8 +10,10 @@ public sealed class RegistryAccess(RegistryClientOptions source, RegistryClientO
     public RegistryClientOptions SourceOptions { get; } = source;
     public RegistryClientOptions DestinationOptions { get; } = destination;
 
+    /// <param name="sourceRegistry">The source's registry host (<c>docker.io</c>, <c>127.0.0.1:5000</c>), null when it is not a registry.</param>
+    /// <param name="destinationRegistry">The same for the destination.</param>
     public static RegistryAccess From(bool insecure, string? tlsVerify, string? creds, string? sourceCreds, string? destinationCreds,
-        IEnumerable<IRegistryCredentialProvider> extraProviders, ILogger logger)
+        string? sourceRegistry, string? destinationRegistry, IEnumerable<IRegistryCredentialProvider> extraProviders, ILogger logger)
     {
         var skipTls = insecure || tlsVerify switch
         {
@@ -19,17 +21,15 @@ public sealed class RegistryAccess(RegistryClientOptions source, RegistryClientO
             "false" => true,
             _ => throw new UsageException($"--tls-verify '{tlsVerify}' is not true or false"),
         };
-        if (creds is not null && (sourceCreds is not null || destinationCreds is not null))
-            throw new UsageException("give --creds, or --src-creds/--dest-creds, not both");
+        var logins = CredentialBinding.Bind(creds, sourceCreds, destinationCreds, sourceRegistry, destinationRegistry);
         var extra = extraProviders.ToList();
-        RegistryClientOptions Options(string? text, string option) => new()
+        RegistryClientOptions Options(IReadOnlyList<IRegistryCredentialProvider> typed) => new()
         {
             Insecure = skipTls,
-            Credentials = ChainCredentialProvider.Default(text is null ? null : RegistryCredential.ParseUserPassword(text, option), extra),
+            Credentials = ChainCredentialProvider.Default(typed, extra),
             Logger = logger,
             UserAgent = "s3lo/" + typeof(RegistryAccess).Assembly.GetName().Version?.ToString(3),
         };
-        return new RegistryAccess(Options(sourceCreds ?? creds, sourceCreds is null ? "--creds" : "--src-creds"),
-            Options(destinationCreds ?? creds, destinationCreds is null ? "--creds" : "--dest-creds"));
+        return new RegistryAccess(Options(logins.ForSource), Options(logins.ForDestination));
     }
 }

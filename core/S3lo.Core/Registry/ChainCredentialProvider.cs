@@ -14,15 +14,9 @@ public sealed class ChainCredentialProvider(params IReadOnlyList<IRegistryCreden
     }
 
     /// <summary>
-    /// The usual order for a copy end: explicit credentials (when given), then any extra providers
-    /// (ECR lives outside core), then <c>~/.docker/config.json</c>.
+    /// The usual order for a copy end: the logins the user typed (each bound to its registry
+    /// host), then any extra providers (ECR lives outside core), then <c>~/.docker/config.json</c>.
     /// </summary>
-    public static IRegistryCredentialProvider Default(RegistryCredential? explicitCredential, params IReadOnlyList<IRegistryCredentialProvider> extra)
-    {
-        var list = new List<IRegistryCredentialProvider>();
-        if (explicitCredential is not null) list.Add(new StaticCredentialProvider(explicitCredential));
-        list.AddRange(extra);
-        list.Add(new DockerConfigCredentialProvider());
-        return new ChainCredentialProvider(list);
-    }
+    public static IRegistryCredentialProvider Default(IReadOnlyList<IRegistryCredentialProvider> typed, IReadOnlyList<IRegistryCredentialProvider> extra) =>
+        new ChainCredentialProvider([.. typed, .. extra, new DockerConfigCredentialProvider()]);
 }

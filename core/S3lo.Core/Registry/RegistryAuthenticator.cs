@@ -11,8 +11,8 @@ namespace S3lo.Core.Registry;
 /// <summary>
 /// The auth state of one registry: the challenge it answered with, the credentials for it (asked
 /// for once, only when a challenge needs them), and bearer tokens cached per scope set until they
-/// expire. Tokens come from the challenge's realm — https anywhere, plain http only on loopback
-/// or on the registry's own host when it was declared insecure.
+/// expire. Tokens come from the challenge's realm, any http(s) URL; the credentials go with the
+/// token request only where <see cref="RealmMayReceiveCredentials"/> says, else it is anonymous.
 /// </summary>
 internal sealed class RegistryAuthenticator(
     string registry,
@@ -161,6 +161,13 @@ internal sealed class RegistryAuthenticator(
     private async Task<CachedToken?> FetchTokenAsync(AuthChallenge challenge, string[] scopes, RegistryCredential? credential, CancellationToken ct)
     {
         var realm = ValidateRealm(challenge.Realm!);
+        var withheld = credential is null ? null : RealmMayReceiveCredentials(realm, apiHost, insecure);
+        if (withheld is not null)
+        {
+            logger.LogDebug("registry: {Registry}: not sending credentials to the token realm {Realm}: {Reason}; asking for a token anonymously",
+                registry, RegistryRequestOptions.ForLog(realm), withheld);
+            credential = null;
+        }
         using var request = credential?.IdentityToken is { } refresh
             ? RefreshRequest(realm, challenge.Service, scopes, refresh)
             : TokenRequest(realm, challenge.Service, scopes, credential);
@@ -170,6 +177,9 @@ internal sealed class RegistryAuthenticator(
         Interlocked.Increment(ref TokensFetched);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
+            if (withheld is not null)
+                throw new S3loException($"the token server of {registry} ({RegistryRequestOptions.ForLog(realm)}) refused an anonymous token: s3lo did not send it the credentials because {withheld}",
+                    "the token realm must be https; plain http gets credentials only from a loopback registry to a loopback realm, or on the registry's own host with --insecure");
             if (credential is null) return null; // anonymous refused: the request goes on without a token and its 401 says so
             throw new S3loException($"the token server of {registry} ({realm.Host}) refused the credentials{(credential.Username is { } u ? " of " + u : "")}: HTTP {(int)response.StatusCode}",
                 "check the user name and password (or token), or log in again with 'docker login'");
@@ -225,7 +235,7 @@ internal sealed class RegistryAuthenticator(
     private static string[] SplitScopes(string? scope) =>
         string.IsNullOrEmpty(scope) ? [] : scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>The realm is where credentials go: an absolute https URL, or http on loopback (or on this very host when insecure).</summary>
+    /// <summary>The realm must be an absolute http(s) URL without user info or fragment.</summary>
     private Uri ValidateRealm(string realm)
     {
         if (!Uri.TryCreate(realm, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
@@ -233,10 +243,23 @@ internal sealed class RegistryAuthenticator(
                 "the WWW-Authenticate realm must be an absolute https:// URL");
         if (!string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
             throw new S3loException($"registry {registry} named an authentication realm with user info or a fragment; refusing to use it");
-        if (uri.Scheme == Uri.UriSchemeHttp && !RegistryReference.IsLoopbackHost(uri.Authority) && !(insecure && SameAuthority(uri, apiHost)))
-            throw new S3loException($"registry {registry} asks for credentials over plain http at {uri.Authority}; refusing",
-                "the token realm must be https (plain http is accepted only on loopback, or on the registry's own host with --insecure)");
         return uri;
+    }
+
+    /// <summary>
+    /// Null when the token realm may receive the registry's credentials, else why not. https: yes
+    /// (Docker Hub's realm is another host). Plain http: only on the registry's own host when the
+    /// registry itself is spoken to over http (loopback or --insecure), or when realm and registry
+    /// are both loopback — a plain-http realm elsewhere would show the password to the network.
+    /// </summary>
+    internal static string? RealmMayReceiveCredentials(Uri realm, string apiHost, bool insecure)
+    {
+        if (realm.Scheme == Uri.UriSchemeHttps) return null;
+        var registryIsLoopback = RegistryReference.IsLoopbackHost(apiHost);
+        if (SameAuthority(realm, apiHost))
+            return insecure || registryIsLoopback ? null : "it is plain http on the registry's host, which s3lo reaches over https";
+        if (registryIsLoopback && RegistryReference.IsLoopbackHost(realm.Authority)) return null;
+        return "it is plain http on another host than the registry";
     }
 
     internal static bool SameAuthority(Uri uri, string hostAndPort)

@@ -77,7 +77,8 @@ public sealed partial class RegistryClient
     /// <see cref="RegistryClientOptions.UploadChunkSize"/>. The closing <c>PUT ?digest=</c> is sent
     /// only after the stream was read to its end without error (a verifying stream checks its
     /// digest on that read), so wrong or short content never completes an upload. Every request
-    /// body is in memory, so retries can send it again. A failed upload is cancelled.
+    /// body is in memory, so retries can send it again; a broken PATCH resumes at the offset the
+    /// registry reports. A failed upload is cancelled.
     /// </summary>
     public async Task UploadBlobAsync(string repository, Digest digest, long size, Stream content, CancellationToken ct)
     {
@@ -101,21 +102,14 @@ public sealed partial class RegistryClient
             }
             else
             {
-                var buffer = new byte[(int)Math.Min(size, Math.Max(1, _options.UploadChunkSize))];
-                for (long offset = 0; offset < size;)
+                var session = new UploadSession(location);
+                try
                 {
-                    var count = (int)Math.Min(buffer.Length, size - offset);
-                    await ReadFullyAsync(content, buffer, count, digest, offset, size, ct).ConfigureAwait(false);
-                    var start = offset;
-                    using var patch = await SendToAsync(HttpMethod.Patch, location, scopes, request =>
-                    {
-                        request.Content = Octets(buffer, count);
-                        request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{start + count - 1}");
-                    }, followRedirects: false, ct).ConfigureAwait(false);
-                    if (patch.StatusCode != HttpStatusCode.Accepted && !patch.IsSuccessStatusCode)
-                        throw await RegistryHttp.ErrorAsync(patch, $"upload of {what} at byte {start}", Registry, ct).ConfigureAwait(false);
-                    location = UploadLocation(patch) ?? location;
-                    offset += count;
+                    await UploadChunksAsync(repository, session, digest, size, content, what, scopes, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    location = session.Location;
                 }
                 await EnsureEndAsync(content, digest, size, ct).ConfigureAwait(false);
                 final = await SendToAsync(HttpMethod.Put, RegistryHttp.WithQuery(location, "digest", digest.ToString()), scopes,
@@ -167,9 +161,11 @@ public sealed partial class RegistryClient
         }
     }
 
-    private static ByteArrayContent Octets(byte[] buffer, int count)
+    private static ByteArrayContent Octets(byte[] buffer, int count) => Octets(buffer, 0, count);
+
+    private static ByteArrayContent Octets(byte[] buffer, int offset, int count)
     {
-        var content = new ByteArrayContent(buffer, 0, count);
+        var content = new ByteArrayContent(buffer, offset, count);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         return content;
     }

@@ -53,6 +53,19 @@ public class DockerConfigCredentialProviderTests
         Assert.That(credential.ToString(), Does.Not.Contain("pa:ss"), "secrets never show in ToString");
     }
 
+    [TestCase("127.0.0.1:5001")]
+    [TestCase("127.0.0.1")]
+    [TestCase("registry.example.com.evil.example")]
+    [TestCase("evil.example")]
+    [TestCase("docker.io")]
+    public async Task A_login_is_given_to_its_own_host_only(string otherHost)
+    {
+        var provider = Provider("{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + B64("a:1") + "\"},\"https://registry.example.com/v2/\":{\"auth\":\"" + B64("b:2") + "\"}}}");
+        Assert.That((await provider.GetAsync("127.0.0.1:5000", None))!.Username, Is.EqualTo("a"));
+        Assert.That((await provider.GetAsync("registry.example.com", None))!.Username, Is.EqualTo("b"));
+        Assert.That(await provider.GetAsync(otherHost, None), Is.Null);
+    }
+
     [Test]
     public async Task Reads_username_and_password_fields()
     {

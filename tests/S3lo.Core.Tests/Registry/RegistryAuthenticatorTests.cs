@@ -20,11 +20,10 @@ public class RegistryAuthenticatorTests
     [TestCase("https://registry.example.com/token?x=1")]
     [TestCase("http://127.0.0.1:5001/token")]
     [TestCase("http://localhost/token")]
-    public void Accepts_https_realms_anywhere_and_http_on_loopback(string realm) =>
+    [TestCase("http://auth.example.org/token")] // usable for an anonymous token; the credentials stay home (below)
+    public void Accepts_http_and_https_realms(string realm) =>
         Assert.That(Authenticator().Learn(Bearer(realm)), Is.True);
 
-    [TestCase("http://auth.example.org/token", "plain http")]
-    [TestCase("http://registry.example.com/token", "plain http")]
     [TestCase("ftp://auth.example.org/token", "not an http(s) URL")]
     [TestCase("file:///etc/passwd", "not an http(s) URL")]
     [TestCase("/relative/token", "not an http(s) URL")]
@@ -35,11 +34,25 @@ public class RegistryAuthenticatorTests
         Assert.That(e.Message, Does.Contain(fragment));
     }
 
-    [Test]
-    public void Insecure_allows_http_realm_on_the_registry_host_only()
+    [TestCase("https://auth.example.org/token", "registry.example.com", false, true)] // Docker Hub's shape: https realm on another host
+    [TestCase("https://registry.example.com/token", "registry.example.com", false, true)]
+    [TestCase("https://auth.example.org/token", "127.0.0.1:5000", false, true)]
+    [TestCase("http://auth.example.org/token", "registry.example.com", false, false)]
+    [TestCase("http://auth.example.org/token", "registry.example.com", true, false)] // --insecure is about the registry, not a realm elsewhere
+    [TestCase("http://auth.example.org/token", "127.0.0.1:5000", false, false)]
+    [TestCase("http://192.0.2.2:5001/token", "127.0.0.1:5000", false, false)]
+    [TestCase("http://127.0.0.1:5001/token", "registry.example.com", false, false)]
+    [TestCase("http://registry.example.com/token", "registry.example.com", false, false)] // the registry is https: no downgrade
+    [TestCase("http://registry.example.com:5000/token", "registry.example.com:5000", true, true)] // --insecure: the registry is http anyway
+    [TestCase("http://127.0.0.1:5001/token", "127.0.0.1:5000", false, true)]
+    [TestCase("http://127.0.0.2:5001/token", "127.0.0.1:5000", false, true)]
+    [TestCase("http://localhost:5001/token", "localhost:5000", false, true)]
+    [TestCase("http://[::1]:5001/token", "127.0.0.1:5000", false, true)]
+    public void A_realm_gets_credentials_over_https_or_plain_http_loopback_to_loopback(string realm, string apiHost, bool insecure, bool sent)
     {
-        Assert.That(Authenticator("registry.example.com:5000", insecure: true).Learn(Bearer("http://registry.example.com:5000/token")), Is.True);
-        Assert.Throws<S3loException>(() => Authenticator("registry.example.com:5000", insecure: true).Learn(Bearer("http://elsewhere.example.com/token")));
+        var reason = RegistryAuthenticator.RealmMayReceiveCredentials(new Uri(realm), apiHost, insecure);
+        Assert.That(reason is null, Is.EqualTo(sent), reason);
+        if (!sent) Assert.That(reason, Does.StartWith("it is plain http on "));
     }
 
     [Test]

@@ -258,19 +258,59 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public void Bearer_realm_on_plain_http_elsewhere_is_refused_before_credentials_are_sent()
+    public async Task Bearer_realm_on_plain_http_elsewhere_gets_an_anonymous_token_request_and_the_log_says_why()
     {
+        using var tokens = new RegistryFakeServer(context => RegistryFakeServer.WriteAsync(context, 200, """{"token":"anonymous-token"}"""u8.ToArray(), "application/json"),
+            host: NonLoopbackAddress());
         using var server = Registry(async context =>
         {
-            if (context.Request.Url!.AbsolutePath != "/v2/") return false;
+            if (context.Request.Headers["Authorization"] == "Bearer anonymous-token") return false;
             await RegistryFakeServer.WriteAsync(context, 401, null, null,
-                new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer realm=\"http://auth.example.com/token\",service=\"x\"" });
+                new Dictionary<string, string> { ["WWW-Authenticate"] = $"Bearer realm=\"http://{tokens.Authority}/token\",service=\"x\"" });
             return true;
         });
-        var credentials = new StaticCredentialProvider(new RegistryCredential("u", "p"));
-        using var client = new RegistryClient(server.Authority, Options(credentials: credentials));
+        var logger = new RegistryTestLogger();
+        var credentials = new StaticCredentialProvider(new RegistryCredential("u", "secret-password"));
+        using var client = new RegistryClient(server.Authority, Options(logger, credentials));
+
+        var manifest = await client.GetManifestAsync(Repository, "v1", None);
+
+        Assert.That(manifest.Digest.ToString(), Is.EqualTo(FixtureStore.Amd64ManifestDigest));
+        var asked = tokens.Requests.ToList();
+        Assert.That(asked, Is.Not.Empty);
+        Assert.That(asked.All(r => !r.Headers.ContainsKey("Authorization") && !r.Query.Contains("account=")), Is.True, "no credential reached the realm");
+        Assert.That(logger.All, Does.Contain($"not sending credentials to the token realm http://{tokens.Authority}/token: it is plain http on another host than the registry"));
+    }
+
+    [Test]
+    public void A_plain_http_realm_elsewhere_that_refuses_anonymous_says_the_credentials_were_withheld()
+    {
+        var elsewhere = NonLoopbackAddress();
+        using var tokens = new RegistryFakeServer(context => RegistryFakeServer.WriteAsync(context, 401), host: elsewhere);
+        using var server = Registry(async context =>
+        {
+            await RegistryFakeServer.WriteAsync(context, 401, null, null,
+                new Dictionary<string, string> { ["WWW-Authenticate"] = $"Bearer realm=\"http://{tokens.Authority}/token\",service=\"x\"" });
+            return true;
+        });
+        using var client = new RegistryClient(server.Authority, Options(credentials: new StaticCredentialProvider(new RegistryCredential("u", "p"))));
+
         var e = Assert.ThrowsAsync<S3loException>(() => client.GetManifestAsync(Repository, "v1", None))!;
-        Assert.That(e.Message, Does.Contain("plain http").And.Contain("auth.example.com"));
+
+        Assert.That(e.Message, Is.EqualTo($"the token server of {server.Authority} (http://{tokens.Authority}/token) refused an anonymous token: s3lo did not send it the credentials because it is plain http on another host than the registry"));
+        Assert.That(e.Hint, Does.StartWith("the token realm must be https"));
+        Assert.That(tokens.Requests.All(r => !r.Headers.ContainsKey("Authorization")), Is.True);
+    }
+
+    /// <summary>A non-loopback IPv4 address of this machine, to play "another host" than a loopback registry.</summary>
+    private static string NonLoopbackAddress()
+    {
+        var address = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        if (address is null) Assert.Ignore("this machine has no non-loopback IPv4 address to play another host");
+        return address!.ToString();
     }
 
     [Test]
