@@ -18,7 +18,7 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
         [Argument(Description = "registry ref, SCHEME://BUCKET/IMAGE:TAG, oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG]")] string destination,
         GlobalOptions global,
         [Option("platform", Description = "keep only this os/arch[/variant] (the copy is single-arch)")] string? platform = null,
-        [Option("creds", Description = "registry login for the destination registry (the source's when only the source is a registry)", ValueName = "USER:PASS")] string? creds = null,
+        [Option("creds", Description = "registry login for the destination registry (never sent to the source)", ValueName = "USER:PASS")] string? creds = null,
         [Option("src-creds", Description = "registry login for the source registry only", ValueName = "USER:PASS")] string? sourceCreds = null,
         [Option("dest-creds", Description = "registry login for the destination registry only", ValueName = "USER:PASS")] string? destinationCreds = null,
         [Option("insecure", Description = "allow plain HTTP and unverified TLS for registries")] bool insecure = false,

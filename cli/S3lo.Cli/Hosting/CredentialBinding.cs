@@ -6,12 +6,13 @@ namespace S3lo.Cli.Hosting;
 /// <summary>
 /// Binds the typed logins to registry hosts, so a secret reaches only the registry it was given
 /// for: <c>--src-creds</c> and <c>--dest-creds</c> their own end; <c>--creds</c> the destination
-/// registry (docker's and skopeo's meaning), or the source when only the source is a registry.
-/// A login is host-bound, not end-bound: <c>--creds</c> also serves a source on the same host.
+/// registry only, so a login typed for where an image goes never reaches where it comes from.
+/// A login is host-bound, not end-bound: <c>--creds</c> also serves a source on the same host
+/// (a copy inside one registry).
 /// </summary>
 public sealed record CredentialBinding(IReadOnlyList<IRegistryCredentialProvider> ForSource, IReadOnlyList<IRegistryCredentialProvider> ForDestination)
 {
-    private const string Hint = "--creds is the destination registry's login (the source's when only the source is a registry); --src-creds and --dest-creds name their end";
+    private const string Hint = "--creds is the destination registry's login; --src-creds and --dest-creds name their end";
 
     /// <param name="sourceRegistry">The source's registry host, null when the source is not a registry.</param>
     /// <param name="destinationRegistry">The destination's registry host, null when it is not a registry.</param>
@@ -23,13 +24,11 @@ public sealed record CredentialBinding(IReadOnlyList<IRegistryCredentialProvider
             throw new UsageException("--src-creds is given but the source is not a registry", Hint);
         if (destinationCreds is not null && destinationRegistry is null)
             throw new UsageException("--dest-creds is given but the destination is not a registry", Hint);
-        var credsHost = destinationRegistry ?? sourceRegistry;
-        if (creds is not null && credsHost is null)
-            throw new UsageException("--creds is given but neither end of the copy is a registry", Hint);
-        if (creds is not null && destinationRegistry is null && sourceCreds is not null)
-            throw new UsageException("--creds and --src-creds both give the source registry's login (the destination is not a registry)", Hint);
+        if (creds is not null && destinationRegistry is null)
+            throw new UsageException("--creds is the destination registry's login, and the destination is not a registry",
+                sourceRegistry is null ? Hint : "give the source registry's login with --src-creds USER:PASS");
 
-        var common = Login(creds, "--creds", credsHost);
+        var common = Login(creds, "--creds", destinationRegistry);
         return new CredentialBinding(
             [.. Login(sourceCreds, "--src-creds", sourceRegistry), .. common],
             [.. Login(destinationCreds, "--dest-creds", destinationRegistry), .. common]);
