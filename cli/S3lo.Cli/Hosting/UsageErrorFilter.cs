@@ -1,23 +1,39 @@
+using Cocona;
 using Cocona.Command.Binder;
 using Cocona.Filters;
 using S3lo.Core.Errors;
 
 namespace S3lo.Cli.Hosting;
 
-/// <summary>A missing argument or a bad option value is a usage error: one line, exit 2.</summary>
+/// <summary>
+/// A missing argument or a bad option value is a usage error: one line, exit 2. Anything else that
+/// escapes a command (its construction included) is reported as one line too, never as a crash.
+/// </summary>
 public sealed class UsageErrorFilter : CommandFilterAttribute
 {
     public override async ValueTask<int> OnCommandExecutionAsync(CoconaCommandExecutingContext ctx, CommandExecutionDelegate next)
     {
+        // Cocona drops positional arguments beyond the command's own; a stray word is a mistake to report.
+        var expected = ctx.Command.Arguments.Count;
+        if (ctx.ParsedCommandLine.Arguments.Count > expected && !ctx.Command.Arguments.Any(a => a.ArgumentType.IsArray))
+        {
+            var extra = ctx.ParsedCommandLine.Arguments[expected].Value;
+            ErrorReport.Write($"unexpected argument '{extra}': '{ctx.Command.Name}' takes {(expected == 1 ? "one argument" : $"at most {expected} arguments")}",
+                $"'s3lo {ctx.Command.Name} --help' shows how to call it; quote a value that contains spaces", null, false);
+            return ExitCodes.Usage;
+        }
         try
         {
             return await next(ctx).ConfigureAwait(false);
         }
         catch (ParameterBinderException e)
         {
-            Console.Error.WriteLine("error: " + e.Message.ReplaceLineEndings(" "));
-            Console.Error.WriteLine($"hint: 's3lo {ctx.Command.Name} --help' shows how to call it");
+            ErrorReport.Write(e.Message, $"'s3lo {ctx.Command.Name} --help' shows how to call it", null, false);
             return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is not CommandExitedException)
+        {
+            return ErrorReport.Unexpected(e, ErrorReport.IsVerbose(Environment.GetCommandLineArgs()));
         }
     }
 }
