@@ -47,7 +47,8 @@ builder.Services
     .AddSingleton(TimeProvider.System)
     .AddSingleton<ImagePusher>()
     .AddSingleton<ImagePuller>()
-    .AddSingleton<CommandRunner>();
+    .AddSingleton<CommandRunner>()
+    .AddSingleton<Cocona.Command.Dispatcher.ICoconaCommandDispatcher, GuardedCommandDispatcher>();
 
 var app = builder.Build();
 app.UseFilter(new UsageErrorFilter());

@@ -1,4 +1,3 @@
-using Cocona;
 using Cocona.Command.Binder;
 using Cocona.Filters;
 using S3lo.Core.Errors;
@@ -6,8 +5,8 @@ using S3lo.Core.Errors;
 namespace S3lo.Cli.Hosting;
 
 /// <summary>
-/// A missing argument or a bad option value is a usage error: one line, exit 2. Anything else that
-/// escapes a command (its construction included) is reported as one line too, never as a crash.
+/// A missing argument, a stray extra one or a bad option value is a usage error: one line, exit 2.
+/// (Other failures that escape a command are <see cref="GuardedCommandDispatcher"/>'s.)
 /// </summary>
 public sealed class UsageErrorFilter : CommandFilterAttribute
 {
@@ -30,10 +29,6 @@ public sealed class UsageErrorFilter : CommandFilterAttribute
         {
             ErrorReport.Write(e.Message, $"'s3lo {ctx.Command.Name} --help' shows how to call it", null, false);
             return ExitCodes.Usage;
-        }
-        catch (Exception e) when (e is not CommandExitedException)
-        {
-            return ErrorReport.Unexpected(e, ErrorReport.IsVerbose(Environment.GetCommandLineArgs()));
         }
     }
 }
