@@ -31,6 +31,7 @@ public sealed class HostileInputTests
     [TestCase(2, "error: unexpected argument 'extra': 'list' takes one argument", "list", "{store}", "extra")]
     [TestCase(2, "error: unexpected argument 'extra': 'copy' takes at most 2 arguments", "copy", "{reg}/a:1", "{out}", "extra")]
     [TestCase(2, "error: unexpected argument 'extra': 'pull' takes at most 2 arguments", "pull", "{store}app:1", "app:2", "extra")]
+    [TestCase(2, "error: 'pu\\x1b[2Jsh' is not an s3lo command", "pu\u001b[2Jsh", "{store}")]
     [TestCase(2, "error: reference is empty", "inspect", "")]
     [TestCase(2, "error: reference is empty", "list", "")]
     [TestCase(2, "error: registry reference is empty", "copy", "", "{out}")]

@@ -24,6 +24,12 @@ public sealed class HostileStoreTests
         Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString);
         Assert.That(r.StdoutLines, Is.EqualTo(new[] { "alpine:latest", @"alpine:nl\nfake:line", @"alpine:x\x1b[31mred" }));
         Assert.That(r.Stdout, Does.Not.Contain("\u001b"));
+        foreach (var format in new[] { "json", "yaml" })
+        {
+            var structured = S3loBinary.Run("list", store.Url, "--output", format);
+            Assert.That(structured.ExitCode, Is.EqualTo(0), structured.ToString);
+            Assert.That(structured.Stdout, Does.Contain("red").And.Not.Contain("\u001b"), format);
+        }
     }
 
     [Test]
