@@ -27,8 +27,17 @@ public sealed class UsageErrorFilter : CommandFilterAttribute
         }
         catch (ParameterBinderException e)
         {
-            ErrorReport.Write(e.Message, $"'s3lo {ctx.Command.Name} --help' shows how to call it", null, false);
+            ErrorReport.Write(Describe(e, ctx.Command.Name), $"'s3lo {ctx.Command.Name} --help' shows how to call it", null, false);
             return ExitCodes.Usage;
         }
     }
+
+    // Cocona's message for these three is only the result's name ("InsufficientArgument").
+    private static string Describe(ParameterBinderException e, string command) => e.Result switch
+    {
+        ParameterBinderResult.InsufficientArgument when e.Argument is { } a => $"'{command}' needs its {a.Name} argument",
+        ParameterBinderResult.InsufficientOption when e.Option is { } o => $"'{command}' needs the --{o.Name} option",
+        ParameterBinderResult.InsufficientOptionValue when e.Option is { } o => $"--{o.Name} needs a value",
+        _ => e.Message,
+    };
 }
