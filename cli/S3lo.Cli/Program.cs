@@ -12,6 +12,8 @@ using S3lo.Providers.Gcs;
 using S3lo.Providers.Local;
 using S3lo.Providers.S3;
 
+CrashGuard.Install(args);
+
 // Answered before the host is built: `s3lo --version` is what scripts call to probe the tool.
 if (args is ["--version"])
 {
@@ -45,7 +47,8 @@ builder.Services
     .AddSingleton(TimeProvider.System)
     .AddSingleton<ImagePusher>()
     .AddSingleton<ImagePuller>()
-    .AddSingleton<CommandRunner>();
+    .AddSingleton<CommandRunner>()
+    .AddSingleton<Cocona.Command.Dispatcher.ICoconaCommandDispatcher, GuardedCommandDispatcher>();
 
 var app = builder.Build();
 app.UseFilter(new UsageErrorFilter());

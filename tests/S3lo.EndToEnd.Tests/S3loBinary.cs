@@ -20,8 +20,13 @@ public static class S3loBinary
 
     public static RunResult Run(params string[] args) => Run(args, null, null);
 
+    /// <summary>Every run's stderr also goes to <see cref="StderrLog"/>, which the end of the run checks for crashes.</summary>
     public static RunResult Run(string[] args, IDictionary<string, string?>? environment, string? workingDirectory, TimeSpan? timeout = null)
-        => Processes.Run(Path, args, environment, workingDirectory, timeout ?? TimeSpan.FromMinutes(3));
+    {
+        var result = Processes.Run(Path, args, environment, workingDirectory, timeout ?? TimeSpan.FromMinutes(3));
+        StderrLog.Append(args, result.Stderr);
+        return result;
+    }
 }
 
 public sealed record RunResult(int ExitCode, string Stdout, string Stderr)

@@ -6,6 +6,7 @@ using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Registry;
 using S3lo.Core.Transfer;
+using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
@@ -53,7 +54,7 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
             {
                 Console.WriteLine($"copied {from} to {to}");
                 Console.WriteLine($"digest: {report.Digest}");
-                Console.WriteLine($"platforms: {string.Join(", ", report.Platforms)}");
+                Console.WriteLine(Escape($"platforms: {string.Join(", ", report.Platforms)}"));
                 Console.WriteLine($"blobs: {report.BlobsCopied} copied ({Sizes.Human(report.BytesCopied)}), {report.BlobsSkipped} already there");
             }
             return ExitCodes.Success;

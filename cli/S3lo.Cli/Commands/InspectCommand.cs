@@ -6,6 +6,7 @@ using S3lo.Core.Endpoints;
 using S3lo.Core.Errors;
 using S3lo.Core.Inspection;
 using S3lo.Core.References;
+using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
@@ -25,27 +26,27 @@ public sealed class InspectCommand(CommandRunner runner, BucketOpener buckets)
 
     private static void PrintText(ImageDetails details)
     {
-        Console.WriteLine($"reference:  {details.Reference}");
-        Console.WriteLine($"digest:     {details.Digest}");
-        Console.WriteLine($"media type: {details.MediaType}");
+        Console.WriteLine($"reference:  {Escape(details.Reference)}");
+        Console.WriteLine($"digest:     {Escape(details.Digest)}");
+        Console.WriteLine($"media type: {Escape(details.MediaType)}");
         Console.WriteLine(details.Type == "index"
             ? $"type:       index with {details.Platforms.Count} platforms" + (details.Attestations.Count > 0 ? $" and {details.Attestations.Count} attestations" : "")
             : "type:       single-arch");
         foreach (var p in details.Platforms)
         {
             Console.WriteLine();
-            Console.WriteLine($"{p.Platform}");
-            Console.WriteLine($"  digest:  {p.Digest}");
+            Console.WriteLine(Escape(p.Platform));
+            Console.WriteLine($"  digest:  {Escape(p.Digest)}");
             Console.WriteLine($"  created: {(p.Created is { } c ? c.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) : "unknown")}");
-            Console.WriteLine($"  config:  {p.ConfigDigest}{(p.ConfigMissing ? " (missing from the bucket)" : "")}");
+            Console.WriteLine($"  config:  {Escape(p.ConfigDigest)}{(p.ConfigMissing ? " (missing from the bucket)" : "")}");
             Console.WriteLine($"  size:    {Sizes.Human(p.TotalSize)} ({p.Layers.Count} layer{(p.Layers.Count == 1 ? "" : "s")})");
-            foreach (var layer in p.Layers) Console.WriteLine($"    {layer.Digest}  {Sizes.Human(layer.Size)}");
+            foreach (var layer in p.Layers) Console.WriteLine($"    {Escape(layer.Digest)}  {Sizes.Human(layer.Size)}");
         }
         if (details.Attestations.Count > 0)
         {
             Console.WriteLine();
             Console.WriteLine("attestations");
-            foreach (var a in details.Attestations) Console.WriteLine($"  {a.Digest}" + (a.For is null ? "" : $"  for {a.For}"));
+            foreach (var a in details.Attestations) Console.WriteLine($"  {Escape(a.Digest)}" + (a.For is null ? "" : $"  for {Escape(a.For)}"));
         }
     }
 }

@@ -4,6 +4,7 @@ using S3lo.Cli.Output;
 using S3lo.Core.Bucket;
 using S3lo.Core.Errors;
 using S3lo.Core.References;
+using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
@@ -23,7 +24,7 @@ public sealed class ListCommand(CommandRunner runner, BucketOpener buckets)
             tags.Sort((a, b) => string.CompareOrdinal($"{a.Image}:{a.Tag}", $"{b.Image}:{b.Tag}"));
             if (!StructuredWriter.TryWrite(context.Format, tags, c => c.ListTagListing))
             {
-                foreach (var t in tags) Console.WriteLine($"{t.Image}:{t.Tag}");
+                foreach (var t in tags) Console.WriteLine(Escape($"{t.Image}:{t.Tag}"));
             }
             return ExitCodes.Success;
         });

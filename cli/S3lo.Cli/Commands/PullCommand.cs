@@ -7,6 +7,7 @@ using S3lo.Core.Oci;
 using S3lo.Core.References;
 using S3lo.Core.Transfer;
 using S3lo.Docker;
+using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
@@ -40,7 +41,7 @@ public sealed class PullCommand(CommandRunner runner, BucketOpener buckets, Imag
             var summary = TransferSummary.From(report, source.ToString(), $"{repository}:{tag}");
             if (!StructuredWriter.TryWrite(context.Format, summary, c => c.TransferSummary))
             {
-                Console.WriteLine($"pulled {source} ({string.Join(", ", report.Platforms)}) as {repository}:{tag}");
+                Console.WriteLine(Escape($"pulled {source} ({string.Join(", ", report.Platforms)}) as {repository}:{tag}"));
                 Console.WriteLine($"digest: {report.Digest}");
                 Console.WriteLine(report.Commit.Unchanged
                     ? "the daemon already had this image; tagged it"

@@ -7,6 +7,7 @@ using S3lo.Core.Oci;
 using S3lo.Core.References;
 using S3lo.Core.Transfer;
 using S3lo.Docker;
+using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
@@ -42,7 +43,7 @@ public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, Imag
 
             var report = result.Report;
             if (!string.Equals(result.Platform.Architecture, PlatformSpec.Host().Architecture, StringComparison.Ordinal))
-                Console.Error.WriteLine($"note: {localImage} is {result.Platform}; it will not run on {PlatformSpec.Host()} machines");
+                Console.Error.WriteLine($"note: {Escape(localImage)} is {Escape(result.Platform.ToString())}; it will not run on {PlatformSpec.Host()} machines");
             var summary = TransferSummary.From(report, localImage, reference.ToString()) with
             {
                 Platforms = [result.Platform.ToString()],
@@ -50,7 +51,7 @@ public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, Imag
             };
             if (!StructuredWriter.TryWrite(context.Format, summary, c => c.TransferSummary))
             {
-                Console.WriteLine($"pushed {localImage} ({result.Platform}) to {reference}");
+                Console.WriteLine(Escape($"pushed {localImage} ({result.Platform}) to {reference}"));
                 Console.WriteLine($"digest: {report.Digest}");
                 Console.WriteLine($"blobs: {report.BlobsCopied} uploaded ({Sizes.Human(report.BytesCopied)}), {report.BlobsSkipped} already there"
                     + (result.Exported ? "" : "; image not exported (bucket had every layer)")

@@ -1,4 +1,3 @@
-using Cocona;
 using Cocona.Application;
 using Microsoft.Extensions.Logging;
 using S3lo.Core.Errors;
@@ -18,36 +17,26 @@ public sealed class CommandRunner(ILoggerFactory loggers, ICoconaAppContextAcces
         }
         catch (S3loException e)
         {
-            Report(e.Message, e.Hint, e, options.Verbose);
+            ErrorReport.Write(e.Message, e.Hint, e, options.Verbose);
             return e.ExitCode;
         }
         catch (OperationCanceledException e) when (context is { Timeout: { } timeout } && !(app.Current?.CancellationToken.IsCancellationRequested ?? false))
         {
-            Report($"timed out after {timeout}", "raise --timeout or check the connection", e, options.Verbose);
+            ErrorReport.Write($"timed out after {timeout}", "raise --timeout or check the connection", e, options.Verbose);
             return ExitCodes.Failed;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (app.Current?.CancellationToken.IsCancellationRequested ?? false)
         {
             Console.Error.WriteLine("cancelled");
             return 130;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException)
+        catch (Exception e)
         {
-            Report(e.Message, null, e, options.Verbose);
-            return ExitCodes.Failed;
+            return ErrorReport.Unexpected(e, options.Verbose);
         }
         finally
         {
             context?.Dispose();
         }
     }
-
-    private static void Report(string message, string? hint, Exception e, bool verbose)
-    {
-        Console.Error.WriteLine("error: " + OneLine(message));
-        if (hint is not null) Console.Error.WriteLine("hint: " + OneLine(hint));
-        if (verbose) Console.Error.WriteLine(e.ToString());
-    }
-
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 }

@@ -24,13 +24,13 @@ public static class UsageGuard
     {
         if (args is ["completion", var shell] && shell is not ("bash" or "zsh"))
         {
-            Console.Error.WriteLine($"error: no completion for '{shell}' yet");
+            Console.Error.WriteLine($"error: no completion for '{Output.TerminalText.Escape(shell)}' yet");
             Console.Error.WriteLine("hint: s3lo completion bash, or s3lo completion zsh");
             return ExitCodes.Usage;
         }
         if (args.Length == 0 || args[0].StartsWith('-') || args[0] is "help" or "completion") return null;
         if (Commands.Contains(args[0], StringComparer.Ordinal)) return null;
-        Console.Error.WriteLine($"error: '{args[0]}' is not an s3lo command");
+        Console.Error.WriteLine($"error: '{Output.TerminalText.Escape(args[0])}' is not an s3lo command");
         Console.Error.WriteLine($"hint: commands: {string.Join(", ", Commands)}; 's3lo --help' shows them");
         return ExitCodes.Usage;
     }

@@ -55,7 +55,7 @@ internal sealed class ConsoleTransferObserver(string action, bool interactive, I
         lock (_lock)
         {
             ClearLine();
-            Console.Error.WriteLine(text);
+            Console.Error.WriteLine(TerminalText.Escape(text));
         }
     }
 

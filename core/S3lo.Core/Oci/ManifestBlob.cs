@@ -61,6 +61,8 @@ public sealed class ManifestBlob
             throw new S3loException($"{what} has schemaVersion {manifest.SchemaVersion}; only schema 2 manifests are supported");
         if (manifest.Config is null) throw new S3loException($"{what} has no config");
         if (manifest.Layers is null || manifest.Layers.Any(l => l is null)) throw new S3loException($"{what} has no valid layers list");
+        CheckSize(manifest.Config, what);
+        foreach (var layer in manifest.Layers) CheckSize(layer, what);
         return manifest;
     }
 
@@ -69,7 +71,16 @@ public sealed class ManifestBlob
         if (index.SchemaVersion != 2)
             throw new S3loException($"{what} has schemaVersion {index.SchemaVersion}; only schema 2 indexes are supported");
         if (index.Manifests is null || index.Manifests.Any(m => m is null)) throw new S3loException($"{what} has no valid manifests list");
+        foreach (var entry in index.Manifests) CheckSize(entry, what);
         return index;
+    }
+
+    // A negative size would reach buffer allocations and range requests as a crash; it is bad data.
+    private static void CheckSize(Descriptor descriptor, string what)
+    {
+        if (descriptor.Size < 0)
+            throw new S3loException($"{what} gives {descriptor.Digest} a negative size ({descriptor.Size})",
+                "the document is corrupt or was not written by an OCI tool; push or copy the image again");
     }
 
     private static string? ReadMediaType(byte[] bytes, string what)

@@ -134,6 +134,9 @@ public sealed partial record RegistryReference
         if (registry.Length == 0 || !DomainRegex().IsMatch(registry))
             throw new UsageException($"invalid registry host '{Show(registry)}' in reference '{Show(original)}'",
                 "a registry is a host name or IP address with an optional :PORT, e.g. ghcr.io or 127.0.0.1:5000");
+        if (HostProblem(registry) is { } problem)
+            throw new UsageException($"invalid registry host '{Show(registry)}' in reference '{Show(original)}': {problem}",
+                "a registry is a host name or IP address with an optional :PORT, e.g. ghcr.io or 127.0.0.1:5000");
         if (registry == "index.docker.io") registry = DockerHub;
         if (registry == DockerHub && !repository.Contains('/', StringComparison.Ordinal)) repository = "library/" + repository;
         ValidateRepository(original, repository);
@@ -157,6 +160,18 @@ public sealed partial record RegistryReference
             reference = null;
             return false;
         }
+    }
+
+    // What the pattern cannot say: a port is 1-65535, and a bracketed host must be an IPv6 address.
+    private static string? HostProblem(string registry)
+    {
+        var close = registry.StartsWith('[') ? registry.IndexOf(']', StringComparison.Ordinal) : -1;
+        if (close > 0 && !(IPAddress.TryParse(registry[1..close], out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6))
+            return $"'{Show(registry[1..close])}' is not an IPv6 address";
+        var colon = registry.IndexOf(':', close + 1);
+        if (colon < 0) return null;
+        var port = int.Parse(registry.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture);
+        return port is >= 1 and <= 65535 ? null : $"port {port} is not between 1 and 65535";
     }
 
     /// <summary>localhost, 127.0.0.0/8 or ::1, with or without a port.</summary>

@@ -1,0 +1,41 @@
+using S3lo.Cli.Hosting;
+using S3lo.Core.Errors;
+
+namespace S3lo.Cli.Tests;
+
+/// <summary>--timeout values: what a timer can hold is accepted, anything else is one usage error.</summary>
+public sealed class DurationsTests
+{
+    [TestCase("30s", 30)]
+    [TestCase("10m", 600)]
+    [TestCase("24d", 24 * 86400)]
+    [TestCase("596h", 596 * 3600)]
+    [TestCase("2147483s", 2147483)]
+    public void ParsesWhatATimerCanHold(string text, long seconds)
+    {
+        var span = Durations.Parse(text, "--timeout");
+        Assert.That(span, Is.EqualTo(TimeSpan.FromSeconds(seconds)));
+        Assert.That(span, Is.LessThanOrEqualTo(Durations.Longest));
+        Assert.DoesNotThrow(() => new CancellationTokenSource().CancelAfter(span));
+        Assert.DoesNotThrow(() => _ = new HttpClient { Timeout = span });
+    }
+
+    [TestCase("25d", "--timeout '25d' is too long: the longest is 24d")]
+    [TestCase("597h", "--timeout '597h' is too long: the longest is 24d")]
+    [TestCase("2147484s", "--timeout '2147484s' is too long: the longest is 24d")]
+    [TestCase("999999999h", "--timeout '999999999h' is too long: the longest is 24d")]
+    [TestCase("9223372036854775807d", "--timeout '9223372036854775807d' is too long: the longest is 24d")]
+    [TestCase("0s", "--timeout '0s' is zero")]
+    [TestCase("-5s", "--timeout '-5s' is not a duration")]
+    [TestCase("99999999999999999999s", "--timeout '99999999999999999999s' is not a duration")]
+    [TestCase("1.5h", "--timeout '1.5h' is not a duration")]
+    [TestCase("5", "--timeout '5' is not a duration")]
+    [TestCase("", "--timeout '' is not a duration")]
+    public void RefusesEverythingElseAsAUsageError(string text, string message)
+    {
+        var e = Assert.Throws<UsageException>(() => Durations.Parse(text, "--timeout"));
+        Assert.That(e!.Message, Is.EqualTo(message));
+        Assert.That(e.Hint, Is.Not.Null);
+        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.Usage));
+    }
+}
