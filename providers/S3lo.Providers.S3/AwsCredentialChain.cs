@@ -18,13 +18,33 @@ internal static class AwsCredentialChain
     private const string NoneHint =
         "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE for a profile in ~/.aws/config (for SSO run 'aws sso login' first)";
 
+    /// <summary>What the chain reads: while none of it changes, what it found is found again.</summary>
+    private static readonly string[] Inputs =
+    [
+        "AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+        "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "HOME", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_EC2_METADATA_DISABLED",
+    ];
+
+    private static volatile Found? _last;
+
+    private sealed record Found(string Inputs, AWSCredentials Credentials);
+
+    /// <summary>
+    /// The credentials of the first source that has some. One command asks once (the source and
+    /// destination stores and an ECR login share them, and so one STS or SSO call).
+    /// </summary>
     public static async Task<AWSCredentials> ResolveAsync(CancellationToken ct)
     {
+        var inputs = string.Join('\0', Inputs.Select(Environment.GetEnvironmentVariable));
+        if (_last is { } last && last.Inputs == inputs) return last.Credentials;
         AwsRuntimeDependencies.EnsureRegistered();
         var tried = new List<string>();
         var found = FromEnvironment(tried) ?? FromWebIdentity(tried) ?? FromProfile(tried) ?? FromContainer(tried)
-            ?? await FromInstanceMetadataAsync(tried, ct).ConfigureAwait(false);
-        return found ?? throw new S3loException($"no AWS credentials found (tried {string.Join(", ", tried)})", NoneHint);
+            ?? await FromInstanceMetadataAsync(tried, ct).ConfigureAwait(false)
+            ?? throw new S3loException($"no AWS credentials found (tried {string.Join(", ", tried)})", NoneHint);
+        _last = new Found(inputs, found);
+        return found;
     }
 
     private static SourcedAwsCredentials? FromEnvironment(List<string> tried)
@@ -91,8 +111,10 @@ internal static class AwsCredentialChain
         }
         catch (Exception e) when (e is AmazonClientException or InvalidDataException or InvalidOperationException or ArgumentException)
         {
-            throw new S3loException($"the AWS profile '{name}' cannot be used: {SourcedAwsCredentials.Reason(e)}",
-                "fix the profile in ~/.aws/config (see 'aws configure list --profile " + name + "')", inner: e);
+            // A profile with no credentials in it (only a region, as on many EC2 hosts) leaves the
+            // search to the next source, as in the SDK; the reason is kept for the final error.
+            tried.Add($"profile '{name}' ({SourcedAwsCredentials.Reason(e)})");
+            return null;
         }
         return credentials switch
         {

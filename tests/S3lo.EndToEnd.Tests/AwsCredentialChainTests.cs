@@ -68,6 +68,25 @@ public sealed class AwsCredentialChainTests
     }
 
     [Test]
+    public void OneCommandAsksForCredentialsOnceForBothStores()
+    {
+        using var aws = new AwsCredentialStandIn();
+        using var destination = S3Server.CreateBucket();
+        var tokenFile = Write("oidc-token", "token");
+
+        var copy = Run(["copy", _bucket.Ref(Image), destination.Ref(Image), "--endpoint", S3Server.Endpoint], new()
+        {
+            ["AWS_ROLE_ARN"] = Role,
+            ["AWS_WEB_IDENTITY_TOKEN_FILE"] = tokenFile,
+            ["AWS_ENDPOINT_URL_STS"] = aws.Url,
+        });
+
+        Assert.That(copy.ExitCode, Is.EqualTo(0), copy.ToString);
+        Assert.That(destination.Objects().Select(o => o.Key), Does.Contain("manifests/app/1/manifest.json"));
+        Assert.That(aws.Requests, Has.Count.EqualTo(1), "one AssumeRoleWithWebIdentity for the source and the destination");
+    }
+
+    [Test]
     public void AssumeRoleProfileIsSignedWithTheSourceProfilesKeys()
     {
         using var aws = new AwsCredentialStandIn();
@@ -109,6 +128,26 @@ public sealed class AwsCredentialChainTests
         Assert.That(call.QueryValue("account_id"), Is.EqualTo("123456789012"));
         Assert.That(call.QueryValue("role_name"), Is.EqualTo("Developer"));
         Assert.That(call.Header("x-amz-sso_bearer_token"), Is.EqualTo("cached-sso-access-token"));
+    }
+
+    [Test]
+    public void ExpiredSsoTokenIsRefreshedThroughSsoOidc()
+    {
+        using var aws = new AwsCredentialStandIn();
+        WriteSsoConfig();
+        Write(Path.Combine(".aws", "sso", "cache", Sha1Hex("corp") + ".json"), $$"""
+            {"startUrl":"https://corp.awsapps.com/start","region":"us-east-1","accessToken":"expired-sso-access-token",
+             "expiresAt":"{{DateTime.UtcNow.AddHours(-1):yyyy-MM-ddTHH:mm:ssZ}}","refreshToken":"cached-refresh-token",
+             "clientId":"s3lo-client","clientSecret":"s3lo-client-secret","registrationExpiresAt":"{{DateTime.UtcNow.AddDays(30):yyyy-MM-ddTHH:mm:ssZ}}"}
+            """);
+
+        var list = ListBucket(new() { ["AWS_PROFILE"] = "dev", ["AWS_ENDPOINT_URL_SSO"] = aws.Url, ["AWS_ENDPOINT_URL_SSO_OIDC"] = aws.Url });
+
+        AssertListed(list);
+        var refresh = aws.Requests.Single(r => r.Path == "/token");
+        Assert.That(refresh.Body, Does.Contain("\"refreshToken\":\"cached-refresh-token\"").And.Contain("\"clientId\":\"s3lo-client\""));
+        var sso = aws.Requests.Single(r => r.Path == "/federation/credentials");
+        Assert.That(sso.Header("x-amz-sso_bearer_token"), Is.EqualTo(AwsCredentialStandIn.RefreshedSsoToken));
     }
 
     [Test]
@@ -160,6 +199,11 @@ public sealed class AwsCredentialChainTests
     public void InstanceMetadataWithAnImdsV2SessionToken()
     {
         using var aws = new AwsCredentialStandIn();
+        // As on many EC2 hosts: a default profile with a region and no keys leaves it to the instance role.
+        WriteConfig("""
+            [default]
+            region = us-east-1
+            """);
 
         var list = ListBucket(new() { ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = aws.Url, ["AWS_EC2_METADATA_DISABLED"] = null });
 

@@ -7,7 +7,8 @@ namespace S3lo.EndToEnd.Tests;
 
 /// <summary>
 /// One loopback HTTP server that answers as the AWS credential sources do: STS (AssumeRole,
-/// AssumeRoleWithWebIdentity; query protocol, XML), the SSO portal (GetRoleCredentials), an ECS
+/// AssumeRoleWithWebIdentity; query protocol, XML), the SSO portal (GetRoleCredentials) and its
+/// OIDC token refresh (CreateToken), an ECS
 /// container-credentials endpoint, EC2 instance metadata (IMDSv2) and ECR's GetAuthorizationToken.
 /// There is no real STS, SSO, ECS or EC2 here, so this stands in for them; every source hands out
 /// the S3 test server's keys (with a session token naming the source), so that what the binary
@@ -18,6 +19,7 @@ public sealed class AwsCredentialStandIn : IDisposable
     public const string DeniedRole = "arn:aws:iam::123456789012:role/denied";
     public const string InstanceRole = "s3lo-instance-role";
     public const string ContainerToken = "container-auth-token";
+    public const string RefreshedSsoToken = "refreshed-sso-access-token";
     private const string ImdsToken = "imds-session-token";
 
     private readonly HttpListener _listener = new();
@@ -83,6 +85,7 @@ public sealed class AwsCredentialStandIn : IDisposable
         var (status, type, answer) = seen switch
         {
             { Method: "POST" } when seen.Header("X-Amz-Target")?.EndsWith(".GetAuthorizationToken", StringComparison.Ordinal) == true => Ecr(),
+            { Method: "POST", Path: "/token" } => SsoOidc(seen),
             { Method: "POST" } => Sts(seen.Form()),
             { Method: "GET", Path: "/federation/credentials" } => Sso(seen),
             { Method: "GET" } when seen.Path.StartsWith("/v2/credentials/", StringComparison.Ordinal) => Container(seen),
@@ -123,6 +126,12 @@ public sealed class AwsCredentialStandIn : IDisposable
         return (200, "application/json",
             $$$"""{"roleCredentials":{"accessKeyId":"{{{_accessKey}}}","secretAccessKey":"{{{_secretKey}}}","sessionToken":"{{{SessionToken("sso")}}}","expiration":{{{expires}}}}}""");
     }
+
+    // SSO-OIDC CreateToken, as the SDK calls it to refresh an expired cached SSO token.
+    private static (int, string, string) SsoOidc(SeenRequest seen) =>
+        seen.Body.Contains("\"refresh_token\"", StringComparison.Ordinal)
+            ? (200, "application/json", $$"""{"accessToken":"{{RefreshedSsoToken}}","expiresIn":3600,"refreshToken":"rotated-refresh-token","tokenType":"Bearer"}""")
+            : (400, "application/json", """{"error":"invalid_grant"}""");
 
     private (int, string, string) Container(SeenRequest seen) =>
         seen.Header("Authorization") != ContainerToken
