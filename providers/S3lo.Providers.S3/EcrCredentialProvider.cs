@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
 using Amazon.Runtime.Signing;
 using S3lo.Core.Errors;
 using S3lo.Core.Registry;
@@ -21,11 +20,11 @@ public sealed partial class EcrCredentialProvider : IRegistryCredentialProvider
 {
     private const string Target = "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken";
     private readonly ConcurrentDictionary<string, (RegistryCredential Credential, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
-    private readonly Func<AWSCredentials> _credentials;
+    private readonly Func<CancellationToken, Task<AWSCredentials>> _credentials;
 
-    public EcrCredentialProvider() : this(() => DefaultAWSCredentialsIdentityResolver.GetCredentials()) { }
+    public EcrCredentialProvider() : this(AwsCredentialChain.ResolveAsync) { }
 
-    internal EcrCredentialProvider(Func<AWSCredentials> credentials) => _credentials = credentials;
+    internal EcrCredentialProvider(Func<CancellationToken, Task<AWSCredentials>> credentials) => _credentials = credentials;
 
     [GeneratedRegex(@"^\d{12}\.dkr\.ecr(-fips)?\.(?<region>[a-z0-9-]+)\.amazonaws\.com(?<cn>\.cn)?(:\d+)?$")]
     private static partial Regex EcrHost();
@@ -40,16 +39,8 @@ public sealed partial class EcrCredentialProvider : IRegistryCredentialProvider
         var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_ECR") is { Length: > 0 } custom
             ? custom
             : $"https://api.ecr.{region}.amazonaws.com{match.Groups["cn"].Value}";
-        AWSCredentials credentials;
-        try
-        {
-            credentials = _credentials();
-        }
-        catch (AmazonClientException e)
-        {
-            throw new S3loException($"no AWS credentials found for ECR login to {registryHost}: {e.Message}",
-                "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run where a role is available");
-        }
+        // The same chain as s3:// stores; its failures are already one line naming the source.
+        var credentials = await _credentials(ct).ConfigureAwait(false);
         using var http = new HttpClient(new SigV4SigningHandler(credentials, RegionEndpoint.GetBySystemName(region), "ecr", new SocketsHttpHandler()));
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.TrimEnd('/') + "/")
         {

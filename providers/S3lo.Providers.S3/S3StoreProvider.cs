@@ -10,9 +10,9 @@ namespace S3lo.Providers.S3;
 
 /// <summary>
 /// The <c>s3://</c> scheme: AWS S3 and S3-compatible servers (MinIO, R2, Ceph RGW). Credentials
-/// come from the SDK's default chain (environment, profiles with AWS_PROFILE, SSO, web identity,
-/// ECS/IMDS), resolved at the first request. Opening makes no network call unless the region must
-/// be discovered or the bucket created.
+/// come from the AWS default chain (<see cref="AwsCredentialChain"/>): found when the store opens,
+/// fetched at the first request. Opening makes no network call unless the region must be
+/// discovered, the bucket created, or instance metadata is the only source left.
 /// </summary>
 public sealed class S3StoreProvider(ILoggerFactory? loggerFactory = null) : IObjectStoreProvider
 {
@@ -26,10 +26,11 @@ public sealed class S3StoreProvider(ILoggerFactory? loggerFactory = null) : IObj
         ArgumentException.ThrowIfNullOrEmpty(bucket);
         var logger = loggerFactory?.CreateLogger<S3ObjectStore>() ?? (ILogger)NullLogger.Instance;
         var endpoint = S3ClientSettings.ResolveEndpoint(options);
+        var credentials = Credentials ?? await AwsCredentialChain.ResolveAsync(ct).ConfigureAwait(false);
         // A custom endpoint without a region: us-east-1, which compatible servers accept for signing.
         var region = S3ClientSettings.ConfiguredRegion(options)
-            ?? (endpoint is not null ? S3ClientSettings.DefaultRegion : await DiscoverRegionAsync(bucket, options, logger, ct).ConfigureAwait(false));
-        var client = CreateClient(S3ClientSettings.CreateConfig(endpoint, region, options.Timeout, logger));
+            ?? (endpoint is not null ? S3ClientSettings.DefaultRegion : await DiscoverRegionAsync(bucket, credentials, options, logger, ct).ConfigureAwait(false));
+        var client = new AmazonS3Client(credentials, S3ClientSettings.CreateConfig(endpoint, region, options.Timeout, logger));
         var store = new S3ObjectStore(client, bucket, endpoint, region, options.StorageClass, logger);
         ApplyTuning(store);
         try
@@ -63,12 +64,9 @@ public sealed class S3StoreProvider(ILoggerFactory? loggerFactory = null) : IObj
     /// The bucket's region from HeadBucket against us-east-1: S3 names it in x-amz-bucket-region,
     /// on success and on the 301/403 it answers for a bucket elsewhere.
     /// </summary>
-    private AmazonS3Client CreateClient(AmazonS3Config config) =>
-        Credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(Credentials, config);
-
-    private async Task<string> DiscoverRegionAsync(string bucket, StoreOptions options, ILogger logger, CancellationToken ct)
+    private static async Task<string> DiscoverRegionAsync(string bucket, AWSCredentials credentials, StoreOptions options, ILogger logger, CancellationToken ct)
     {
-        using var client = CreateClient(S3ClientSettings.CreateConfig(null, S3ClientSettings.DefaultRegion, options.Timeout, logger));
+        using var client = new AmazonS3Client(credentials, S3ClientSettings.CreateConfig(null, S3ClientSettings.DefaultRegion, options.Timeout, logger));
         var errors = new S3Errors(bucket, null, S3ClientSettings.DefaultRegion);
         try
         {

@@ -93,7 +93,7 @@ public sealed class EcrCopyTests
     }
 
     /// <summary>Maps a name to 127.0.0.1 in /etc/hosts for the test's duration (the test runs as root, as CI does).</summary>
-    private sealed class HostsEntry : IDisposable
+    internal sealed class HostsEntry : IDisposable
     {
         private const string HostsFile = "/etc/hosts";
         private readonly string _line;
