@@ -51,6 +51,10 @@ public static class Processes
         };
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["CI"] = "true";
+        // No test may reach the link-local instance-metadata address (169.254.169.254): the AWS chain's
+        // last source and Google's metadata-server probe are off unless a test points them at a stand-in.
+        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        start.Environment["NO_GCE_CHECK"] = "true";
         if (environment is not null)
         {
             foreach (var (k, v) in environment)
