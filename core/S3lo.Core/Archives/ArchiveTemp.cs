@@ -6,7 +6,7 @@ namespace S3lo.Core.Archives;
 /// <summary>
 /// The files an archive destination keeps next to FILE while it writes: <c>.NAME.s3lo-&lt;32 hex&gt;.tmp</c>
 /// (the archive until it is complete), <c>.spool</c> and <c>.tar</c> (blobs waiting for their turn), all
-/// unique per copy, and <c>.NAME.s3lo.lock</c>, the lock concurrent copies to FILE take in turn.
+/// unique per copy, and <c>.NAME.s3lo.lock</c>, the lock concurrent copies to FILE take in turn (removed on release).
 /// </summary>
 public static partial class ArchiveTemp
 {

@@ -19,7 +19,7 @@ public sealed class OciLayoutDestination : IImageDestination
 {
     private const int BufferSize = 1 << 20;
 
-    /// <summary>The lock file inside the layout (kept: see <see cref="FileLock"/>).</summary>
+    /// <summary>The lock file inside the layout, there while a copy holds it (see <see cref="FileLock"/>).</summary>
     public const string LockFileName = ".s3lo-index.lock";
     private readonly LayoutDirectory _layout;
     private readonly ConcurrentDictionary<string, byte> _temps = new(StringComparer.Ordinal);

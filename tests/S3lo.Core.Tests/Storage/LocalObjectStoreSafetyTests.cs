@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using S3lo.Core.Errors;
 using S3lo.Core.Storage;
 using S3lo.Core.TempFiles;
@@ -93,6 +94,7 @@ public class LocalObjectStoreSafetyTests
     }
 
     [Test]
+    [UnsupportedOSPlatform("windows")]
     public async Task Temp_files_are_owner_only_while_written_and_objects_readable_like_the_store()
     {
         File.SetUnixFileMode(_root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
