@@ -19,7 +19,7 @@ public static partial class ArchiveTemp
 
     /// <summary>Clears what killed copies to any archive left in the directory, once older than a day.</summary>
     public static void RemoveStale(string fullPath) =>
-        StaleTemp.Remove(DirectoryOf(fullPath), LeftoverName(), directories: false, files: true);
+        StaleTemp.Remove(DirectoryOf(fullPath), LeftoverName(), directories: false, files: true, ".*.s3lo-*");
 
     [GeneratedRegex(@"^\..+\.s3lo-[0-9a-f]{32}\.(tmp|spool|tar)$", RegexOptions.CultureInvariant)]
     private static partial Regex LeftoverName();

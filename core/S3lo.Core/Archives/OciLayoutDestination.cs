@@ -42,7 +42,7 @@ public sealed class OciLayoutDestination : IImageDestination
         if (File.Exists(_layout.Root))
             throw new S3loException($"{Name}: {_layout.Root} is a file, not a directory", "oci: takes a directory; for a single file use oci-archive:FILE");
         System.IO.Directory.CreateDirectory(_layout.Root);
-        StaleTemp.Remove(_layout.Root, OciLayoutTemp.Name(), directories: false, files: true);
+        StaleTemp.Remove(_layout.Root, OciLayoutTemp.Name(), directories: false, files: true, ".s3lo-*");
         using (await LockAsync(ct).ConfigureAwait(false))
             await EnsureLayoutAsync(ct).ConfigureAwait(false);
         _prepared = true;

@@ -17,15 +17,18 @@ public static partial class StaleTemp
     public static partial Regex WorkDirectoryName();
 
     /// <summary>Removes stale <see cref="WorkDirectoryName"/> directories directly in <paramref name="parent"/>.</summary>
-    public static void RemoveStaleDirectories(string parent) => Remove(parent, WorkDirectoryName(), directories: true, files: false);
+    public static void RemoveStaleDirectories(string parent) => Remove(parent, WorkDirectoryName(), directories: true, files: false, "s3lo-*");
 
-    /// <summary>Removes stale entries directly in <paramref name="directory"/> whose names match <paramref name="pattern"/>.</summary>
-    public static void Remove(string directory, Regex pattern, bool directories, bool files)
+    /// <summary>
+    /// Removes stale entries directly in <paramref name="directory"/> whose names match <paramref name="pattern"/>;
+    /// <paramref name="glob"/> narrows the listing first (a shared /tmp can hold many entries).
+    /// </summary>
+    public static void Remove(string directory, Regex pattern, bool directories, bool files, string glob = "*")
     {
         IEnumerable<FileSystemInfo> entries;
         try
         {
-            entries = new DirectoryInfo(directory).EnumerateFileSystemInfos("*", new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0 }).ToList();
+            entries = new DirectoryInfo(directory).EnumerateFileSystemInfos(glob, new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0 }).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
