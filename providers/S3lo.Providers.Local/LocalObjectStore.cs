@@ -229,14 +229,14 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
     internal string PathOf(string key)
     {
         if (key.Length == 0 || key[0] == '/' || key.Contains('\\') || key.Contains('\0'))
-            throw new ArgumentException($"invalid object key '{key}'", nameof(key));
+            throw UnsafeKey(key);
         foreach (var segment in key.Split('/'))
         {
-            if (segment is "" or "." or "..") throw new ArgumentException($"invalid object key '{key}'", nameof(key));
+            if (segment is "" or "." or "..") throw UnsafeKey(key);
         }
         var path = Path.GetFullPath(Path.Combine(_root, key));
         if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new ArgumentException($"object key '{key}' escapes the store", nameof(key));
+            throw UnsafeKey(key);
         var at = _root;
         foreach (var segment in key.Split('/'))
         {
@@ -245,6 +245,10 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
         }
         return path;
     }
+
+    // One line a user can read (exit 1), never a stack trace: keys normally come validated, so this is bad input from a bucket or a bug.
+    private S3loException UnsafeKey(string key) =>
+        new($"'{key.ReplaceLineEndings(" ").Replace('\0', ' ')}' is not a key inside the local store {_root} (empty, '.' or '..' parts, a leading '/' or a backslash); it was refused");
 
     private void CheckNoLink(string path, string key)
     {
