@@ -3,6 +3,7 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
+using S3lo.Core.TempFiles;
 
 namespace S3lo.Docker;
 
@@ -43,7 +44,7 @@ internal sealed class ArchiveEntryCollector
 
     public async Task CollectAsync(Stream tar, CancellationToken ct)
     {
-        Directory.CreateDirectory(_spoolDirectory);
+        PrivateTemp.CreateDirectory(_spoolDirectory);
         await using var reader = new TarReader(tar, leaveOpen: true);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
@@ -223,7 +224,7 @@ internal sealed class ArchiveEntryCollector
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var output = path is null
             ? Stream.Null
-            : new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous);
+            : new FileStream(path, PrivateTemp.NewFile(bufferSize: 1, share: FileShare.Read));
         var written = 0L;
         var n = buffered;
         while (n > 0)

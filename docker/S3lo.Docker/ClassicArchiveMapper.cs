@@ -12,9 +12,9 @@ namespace S3lo.Docker;
 /// </summary>
 internal static class ClassicArchiveMapper
 {
-    public static async Task<MappedImage> MapAsync(ArchiveEntryCollector archive, DockerArchiveFormat format, CancellationToken ct)
+    public static async Task<MappedImage> MapAsync(ArchiveEntryCollector archive, DockerArchiveFormat format, CancellationToken ct, string? repoTag = null)
     {
-        var entry = await ReadFirstEntryAsync(archive, ct).ConfigureAwait(false)
+        var entry = await ReadFirstEntryAsync(archive, ct, repoTag).ConfigureAwait(false)
             ?? throw new S3loException("the image archive has no manifest.json: it is not a docker save archive (or one older than Docker 1.10)");
         var configFile = archive.Find(entry.Config) ?? throw Missing("config", entry.Config);
         var config = await archive.ReadJsonAsync(configFile, ct).ConfigureAwait(false);
@@ -34,8 +34,8 @@ internal static class ClassicArchiveMapper
         return new MappedImage(format, config, Digest.Compute(config), layers, entry.RepoTags ?? []);
     }
 
-    /// <summary>The first image of docker's manifest.json, or null when the archive has none.</summary>
-    public static async Task<DockerArchiveManifestEntry?> ReadFirstEntryAsync(ArchiveEntryCollector archive, CancellationToken ct)
+    /// <summary>The image of docker's manifest.json named <paramref name="repoTag"/>, else the first; null when the archive has none.</summary>
+    public static async Task<DockerArchiveManifestEntry?> ReadFirstEntryAsync(ArchiveEntryCollector archive, CancellationToken ct, string? repoTag = null)
     {
         if (archive.Find("manifest.json") is not { } file) return null;
         var bytes = await archive.ReadJsonAsync(file, ct).ConfigureAwait(false);
@@ -48,7 +48,8 @@ internal static class ClassicArchiveMapper
         {
             throw new S3loException($"manifest.json of the image archive is not valid: {e.Message}", inner: e);
         }
-        // Several images: the first is the one this archive is read for.
+        // Several images: the one of the name asked for, or the first.
+        if (repoTag is not null && entries?.FirstOrDefault(e => e?.RepoTags?.Contains(repoTag, StringComparer.Ordinal) == true) is { } named) return named;
         return entries is { Count: > 0 } ? entries[0] : throw new S3loException("manifest.json of the image archive lists no image");
     }
 

@@ -35,4 +35,7 @@ public sealed record DockerArchiveReadOptions
     /// null takes the image docker's manifest.json names, else the first.
     /// </summary>
     public PlatformSpec? Platform { get; init; }
+
+    /// <summary>When manifest.json lists several images (one archive, several tags), take the one named this.</summary>
+    public string? RepoTag { get; init; }
 }

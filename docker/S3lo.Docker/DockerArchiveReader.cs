@@ -51,7 +51,7 @@ public static class DockerArchiveReader
     private static async Task<MappedImage> MapAsync(ArchiveEntryCollector archive, DockerArchiveReadOptions options, CancellationToken ct)
     {
         if (archive.Find("index.json") is not { } index)
-            return await ClassicArchiveMapper.MapAsync(archive, DockerArchiveFormat.DockerArchive, ct).ConfigureAwait(false);
+            return await ClassicArchiveMapper.MapAsync(archive, DockerArchiveFormat.DockerArchive, ct, options.RepoTag).ConfigureAwait(false);
         return await OciArchiveMapper.MapAsync(archive, index, options, ct).ConfigureAwait(false)
             ?? (archive.Find("manifest.json") is not null
                 ? await ClassicArchiveMapper.MapAsync(archive, DockerArchiveFormat.OciLayout, ct).ConfigureAwait(false)

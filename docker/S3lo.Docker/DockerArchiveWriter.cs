@@ -51,6 +51,13 @@ public sealed class DockerArchiveWriter
         _configPath = path;
     }
 
+    /// <summary>Writes another file of an archive as it is (an image carried over from an existing archive).</summary>
+    public Task WriteOtherFileAsync(string name, Stream content, long size, CancellationToken ct)
+    {
+        EnsureOpen();
+        return WriteEntryAsync(name, content, size, name, ct);
+    }
+
     /// <summary>Writes manifest.json naming the layers in the order written.</summary>
     public Task WriteManifestAsync(string? repoTag, CancellationToken ct) => WriteManifestAsync(repoTag, null, ct);
 
@@ -58,7 +65,11 @@ public sealed class DockerArchiveWriter
     /// Writes manifest.json. <paramref name="layerOrder"/> gives the image's layers by blob digest when
     /// it differs from the order written (a layer that occurs twice is written once, named twice).
     /// </summary>
-    public async Task WriteManifestAsync(string? repoTag, IReadOnlyList<Digest>? layerOrder, CancellationToken ct)
+    public Task WriteManifestAsync(string? repoTag, IReadOnlyList<Digest>? layerOrder, CancellationToken ct) =>
+        WriteManifestAsync(repoTag, layerOrder, [], ct);
+
+    /// <summary>manifest.json with this image first, then <paramref name="others"/> (images already in the archive).</summary>
+    internal async Task WriteManifestAsync(string? repoTag, IReadOnlyList<Digest>? layerOrder, IReadOnlyList<DockerArchiveManifestEntry> others, CancellationToken ct)
     {
         EnsureOpen();
         if (_configPath is null) throw new InvalidOperationException("write the config before the manifest");
@@ -72,7 +83,7 @@ public sealed class DockerArchiveWriter
             RepoTags = repoTag is null ? null : [repoTag],
             Layers = layers,
         };
-        var json = JsonSerializer.SerializeToUtf8Bytes([entry], ManifestContext.ListDockerArchiveManifestEntry);
+        var json = JsonSerializer.SerializeToUtf8Bytes([entry, .. others], ManifestContext.ListDockerArchiveManifestEntry);
         await WriteEntryAsync("manifest.json", new MemoryStream(json, writable: false), json.Length, "manifest.json", ct).ConfigureAwait(false);
         _manifestWritten = true;
     }

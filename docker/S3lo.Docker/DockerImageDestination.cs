@@ -3,6 +3,7 @@ using S3lo.Core.Compression;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
+using S3lo.Core.TempFiles;
 using S3lo.Core.Transfer;
 using ZstdSharp;
 
@@ -58,7 +59,7 @@ public sealed class DockerImageDestination : IImageDestination
         _client = client;
         _repository = repository;
         _tag = tag;
-        _workDirectory = Path.Combine(tempDirectory, "s3lo-load-" + Guid.NewGuid().ToString("N"));
+        _workDirectory = PrivateTemp.DirectoryPath(tempDirectory, "load");
     }
 
     public string Name => $"docker-daemon:{_repository}:{_tag}";
@@ -83,7 +84,7 @@ public sealed class DockerImageDestination : IImageDestination
         AddSlot(manifest.Config, isConfig: true);
         foreach (var layer in manifest.Layers) AddSlot(layer, isConfig: false);
         _layerOrder = manifest.Layers.Select(l => Digest.Parse(l.Digest)).ToList();
-        Directory.CreateDirectory(_workDirectory);
+        PrivateTemp.CreateDirectory(_workDirectory);
 
         _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipePauseBytes, resumeWriterThreshold: PipeResumeBytes, useSynchronizationContext: false));
         _writer = new DockerArchiveWriter(_pipe.Writer.AsStream(leaveOpen: true));
@@ -342,9 +343,18 @@ public sealed class DockerImageDestination : IImageDestination
     {
         // The tar header needs the decompressed size, so the whole layer is decompressed before its turn.
         var path = NewTempPath();
-        await using (var file = CreateFile(path))
-        await using (var zstd = new DecompressionStream(content, leaveOpen: true))
-            await zstd.CopyToAsync(file, CopyBufferSize, ct).ConfigureAwait(false);
+        var limit = DecompressionLimit.For(slot.Descriptor, await TarSizeAsync(slot, ct).ConfigureAwait(false));
+        try
+        {
+            await using var file = CreateFile(path);
+            await using var zstd = new DecompressionStream(content, leaveOpen: true);
+            await DecompressionLimit.CopyAsync(zstd, file, limit, $"zstd layer {slot.Descriptor.Digest}", ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(path); // a bomb's partial output must not wait for the end of the load
+            throw;
+        }
         // The decoder may stop at the frame's end: reading on to the end is what verifies the digest.
         await content.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
         slot.SpoolPath = path;
@@ -389,8 +399,7 @@ public sealed class DockerImageDestination : IImageDestination
 
     private string NewTempPath() => Path.Combine(_workDirectory, Guid.NewGuid().ToString("N") + ".blob");
 
-    private static FileStream CreateFile(string path) =>
-        new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+    private static FileStream CreateFile(string path) => new(path, PrivateTemp.NewFile(bufferSize: 1));
 
     private static FileStream OpenRead(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);

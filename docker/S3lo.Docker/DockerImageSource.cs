@@ -4,6 +4,7 @@ using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Transfer;
+using S3lo.Core.TempFiles;
 
 namespace S3lo.Docker;
 
@@ -35,7 +36,7 @@ public sealed class DockerImageSource : IImageSource, IFileBlobSource, IEarlyBlo
         _image = image;
         _cache = cache;
         _options = options;
-        _spoolDirectory = Path.Combine(options.TempDirectory, "s3lo-push-" + Guid.NewGuid().ToString("N"));
+        _spoolDirectory = PrivateTemp.DirectoryPath(options.TempDirectory, "push");
     }
 
     public string Name => $"docker-daemon:{_image}";
@@ -109,7 +110,7 @@ public sealed class DockerImageSource : IImageSource, IFileBlobSource, IEarlyBlo
     {
         Exported = true;
         _known = known;
-        Directory.CreateDirectory(_spoolDirectory);
+        PrivateTemp.CreateDirectory(_spoolDirectory);
         // A layer whose tar size matches no stored layer is surely new: compress it while it streams in.
         // Others are only spooled and hashed, and compressed afterwards if they turn out new after all.
         var knownSizes = known.Values.Where(k => k.TarSize is not null).Select(k => k.TarSize!.Value).ToHashSet();
@@ -247,7 +248,7 @@ public sealed class DockerImageSource : IImageSource, IFileBlobSource, IEarlyBlo
         {
             _owner = owner;
             _path = start.Path + ".tar";
-            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
+            _file = new FileStream(_path, PrivateTemp.NewFile(1 << 20));
         }
 
         public Stream Input => _file;

@@ -1,13 +1,17 @@
 using System.Runtime.CompilerServices;
+using S3lo.Core.Errors;
 using S3lo.Core.Storage;
 using S3lo.Core.Streams;
+using S3lo.Core.TempFiles;
 
 namespace S3lo.Providers.Local;
 
 /// <summary>
 /// A directory as an object store. Writes go to a temp file under <c>.s3lo-tmp/</c> (same file
 /// system) and are renamed into place only after the whole stream was read, so a killed or
-/// failed write never leaves a partial object at its key.
+/// failed write never leaves a partial object at its key. No symlink below the root is followed: reading,
+/// writing or deleting through one is refused (exit 1), and listings skip them, so a link planted in a
+/// shared store can neither leak a file from elsewhere nor make s3lo write outside the store.
 /// </summary>
 public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
 {
@@ -62,12 +66,10 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
     {
         var target = PathOf(key);
         CheckCondition(key, target, options.Condition);
-        Directory.CreateDirectory(_tempDirectory);
-        var temp = Path.Combine(_tempDirectory, Guid.NewGuid().ToString("N"));
+        var temp = Path.Combine(StagingDirectory, Guid.NewGuid().ToString("N"));
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize,
-                             FileOptions.Asynchronous))
+            await using (var file = new FileStream(temp, PrivateTemp.NewFile(BufferSize)))
             {
                 if (length > 0) file.SetLength(length);
                 await content.CopyToAsync(file, BufferSize, ct).ConfigureAwait(false);
@@ -75,7 +77,8 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
                     throw new IOException($"{key}: expected {length} bytes, got {file.Position}");
                 if (file.Length != file.Position) file.SetLength(file.Position);
             }
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            PrivateTemp.MakeReadableLike(temp, _root);
+            CreateParents(key);
             Commit(key, temp, target, options.Condition);
         }
         finally
@@ -149,13 +152,33 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
         var directoryKey = slash < 0 ? "" : prefix[..slash];
         var directory = directoryKey.Length == 0 ? _root : PathOf(directoryKey);
         if (!Directory.Exists(directory)) yield break;
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
-        foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*", options))
+        foreach (var file in FilesUnder(new DirectoryInfo(directory)))
         {
             ct.ThrowIfCancellationRequested();
             var key = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
             if (key.StartsWith(TempDirectoryName + "/", StringComparison.Ordinal)) continue;
             if (key.StartsWith(prefix, StringComparison.Ordinal)) yield return ToObjectInfo(key, file);
+        }
+    }
+
+    /// <summary>
+    /// Regular files below a directory, walked by hand so that no symlink (to a file or a directory) is
+    /// entered. Skipped rather than refused: one planted link must not make a whole listing fail, and a
+    /// skipped entry is never read; naming it directly gets the error.
+    /// </summary>
+    private static IEnumerable<FileInfo> FilesUnder(DirectoryInfo directory)
+    {
+        var options = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0, RecurseSubdirectories = false };
+        var pending = new Stack<DirectoryInfo>();
+        pending.Push(directory);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var entry in current.EnumerateFileSystemInfos("*", options))
+            {
+                if (entry.LinkTarget is not null) continue;
+                if (entry is DirectoryInfo sub) pending.Push(sub);
+                else if (entry is FileInfo file) yield return file;
+            }
         }
     }
 
@@ -176,11 +199,13 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
         return true;
     }
 
+    /// <summary><c>.s3lo-tmp/</c>, created owner-only; refused when it is a symlink (temp files would land elsewhere).</summary>
     public string StagingDirectory
     {
         get
         {
-            Directory.CreateDirectory(_tempDirectory);
+            CheckNoLink(_tempDirectory, TempDirectoryName);
+            PrivateTemp.CreateDirectory(_tempDirectory);
             return _tempDirectory;
         }
     }
@@ -188,30 +213,58 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
     public Task<bool> TryMoveInAsync(string path, string key, CancellationToken ct)
     {
         var target = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        CreateParents(key);
         // Into the temp directory first: from another file system that is a copy, which must never
         // be visible at the key half-done; the rename from there is atomic.
         var staged = Path.GetDirectoryName(Path.GetFullPath(path)) == _tempDirectory ? path : Path.Combine(StagingDirectory, Guid.NewGuid().ToString("N"));
         if (staged != path) File.Move(path, staged);
+        PrivateTemp.MakeReadableLike(staged, _root);
         File.Move(staged, target, overwrite: true);
         return Task.FromResult(true);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Maps a key to a path inside the root, refusing anything that could leave it.</summary>
+    /// <summary>Maps a key to a path inside the root, refusing anything that could leave it, symlinks on the way included.</summary>
     internal string PathOf(string key)
     {
         if (key.Length == 0 || key[0] == '/' || key.Contains('\\') || key.Contains('\0'))
-            throw new ArgumentException($"invalid object key '{key}'", nameof(key));
+            throw UnsafeKey(key);
         foreach (var segment in key.Split('/'))
         {
-            if (segment is "" or "." or "..") throw new ArgumentException($"invalid object key '{key}'", nameof(key));
+            if (segment is "" or "." or "..") throw UnsafeKey(key);
         }
         var path = Path.GetFullPath(Path.Combine(_root, key));
         if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new ArgumentException($"object key '{key}' escapes the store", nameof(key));
+            throw UnsafeKey(key);
+        var at = _root;
+        foreach (var segment in key.Split('/'))
+        {
+            at = Path.Combine(at, segment);
+            CheckNoLink(at, key);
+        }
         return path;
+    }
+
+    // One line a user can read (exit 1), never a stack trace: keys normally come validated, so this is bad input from a bucket or a bug.
+    private S3loException UnsafeKey(string key) =>
+        new($"'{key.ReplaceLineEndings(" ").Replace('\0', ' ')}' is not a key inside the local store {_root} (empty, '.' or '..' parts, a leading '/' or a backslash); it was refused");
+
+    private void CheckNoLink(string path, string key)
+    {
+        FileSystemInfo info = new FileInfo(path);
+        if (info.LinkTarget is not { } target) return;
+        var relative = Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/');
+        throw new S3loException($"{relative} in the local store {_root} is a symlink (to {target}); s3lo follows no symlinks inside a store, so '{key}' was not touched",
+            "replace the link with a real file or directory, or remove it");
+    }
+
+    /// <summary>The key's parent directories; a link swapped in meanwhile is caught by the check after.</summary>
+    private void CreateParents(string key)
+    {
+        var target = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        PathOf(key);
     }
 
     private FileStream OpenForRead(string key) =>

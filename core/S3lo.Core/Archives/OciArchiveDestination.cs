@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using S3lo.Core.Errors;
+using S3lo.Core.Digests;
 using S3lo.Core.Oci;
+using S3lo.Core.TempFiles;
 using S3lo.Core.Transfer;
 
 namespace S3lo.Core.Archives;
@@ -8,9 +10,12 @@ namespace S3lo.Core.Archives;
 /// <summary>
 /// <c>oci-archive:FILE[:TAG]</c> as a transfer destination: a tar of an OCI image layout written in one
 /// pass. oci-layout first, blobs in the order they arrive (one at a time; blobs arriving meanwhile are
-/// spooled next to the file), manifests, then index.json on commit. Everything goes to FILE.tmp, renamed
-/// to FILE only once complete: a failed copy leaves no file at FILE. An existing FILE is replaced (the
-/// archive holds this one image), as with skopeo. Entries are deterministic (mtime 0, uid/gid 0, 0644).
+/// spooled next to the file), manifests, then index.json on commit. Everything goes to a temp file of its own
+/// next to FILE, renamed to FILE only once complete: a failed copy leaves no file at FILE. The commit holds
+/// FILE's lock (<see cref="ArchiveTemp.LockPath"/>) and carries over what an existing OCI archive at FILE
+/// holds — its blobs and index entries, except an entry of the same tag, which this image replaces — so
+/// several tags share one archive as they share one oci: layout, and concurrent copies lose none.
+/// Something at FILE that is no OCI archive is replaced. Entries are deterministic (mtime 0, uid/gid 0, 0644).
 /// </summary>
 public sealed class OciArchiveDestination : IImageDestination
 {
@@ -29,7 +34,7 @@ public sealed class OciArchiveDestination : IImageDestination
         File = file;
         Tag = tag;
         FullPath = Path.GetFullPath(file);
-        TempPath = FullPath + ".tmp";
+        TempPath = ArchiveTemp.NewTempPath(FullPath);
     }
 
     public string File { get; }
@@ -49,11 +54,11 @@ public sealed class OciArchiveDestination : IImageDestination
         if (Directory.Exists(FullPath))
             throw new S3loException($"{Name}: {FullPath} is a directory", "oci-archive: writes a tar file; to write a layout directory use oci:DIR");
         _plan = plan;
-        // A leftover FILE.tmp (a killed copy) is removed, never opened: it could be a symlink to anywhere.
-        System.IO.File.Delete(TempPath);
-        _output = new FileStream(TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, OutputBufferSize, FileOptions.Asynchronous);
+        ArchiveTemp.RemoveStale(FullPath);
+        // CreateNew: a name planted meanwhile (even a symlink) makes this fail, it is never opened.
+        _output = new FileStream(TempPath, PrivateTemp.NewFile(OutputBufferSize));
         _tar = new TarEntryWriter(_output);
-        _gate = new SequentialWriteGate(directory, $".{Path.GetFileName(FullPath)}.s3lo-");
+        _gate = new SequentialWriteGate(directory, ArchiveTemp.SpoolPrefix(FullPath));
         await _tar.FileAsync(OciLayout.LayoutFileName, OciLayout.LayoutFileBytes, ct).ConfigureAwait(false);
         await _tar.DirectoryAsync(OciLayout.BlobsDirectory, ct).ConfigureAwait(false);
         await _tar.DirectoryAsync(OciLayout.Sha256Directory, ct).ConfigureAwait(false);
@@ -91,20 +96,68 @@ public sealed class OciArchiveDestination : IImageDestination
         EnsureWritable();
         var missing = _plan!.Blobs.FirstOrDefault(b => !_written.ContainsKey(b.Digest));
         if (missing is not null) throw new S3loException($"blob {missing.Digest} never reached {Name}; the archive was not written");
+        Digest? previous = null;
         await _gate!.RunExclusiveAsync(async token =>
         {
             await PutManifestLockedAsync(root, token).ConfigureAwait(false);
-            var index = OciLayout.WithEntry(null, OciLayout.EntryFor(root, Tag), Tag, out _);
+            using var fileLock = await FileLock.AcquireAsync(ArchiveTemp.LockPath(FullPath), Name, token).ConfigureAwait(false);
+            var existing = await CarryOverAsync(token).ConfigureAwait(false);
+            var index = OciLayout.WithEntry(existing, OciLayout.EntryFor(root, Tag), Tag, out previous);
             await WriteEntryAsync(() => _tar!.FileAsync(OciLayout.IndexFileName, OciLayout.SerializeIndex(index), token)).ConfigureAwait(false);
             await WriteEntryAsync(() => _tar!.EndAsync(token)).ConfigureAwait(false);
             await _output!.FlushAsync(token).ConfigureAwait(false);
             _output.Flush(flushToDisk: true);
             await _output.DisposeAsync().ConfigureAwait(false);
             _output = null;
+            PrivateTemp.MakeReadableLike(TempPath, Path.GetDirectoryName(FullPath)!);
             System.IO.File.Move(TempPath, FullPath, overwrite: true);
             _committed = true;
         }, ct).ConfigureAwait(false);
-        return new CommitResult(root.Digest, null, Unchanged: false);
+        return new CommitResult(root.Digest, previous, Unchanged: false);
+    }
+
+    /// <summary>
+    /// Appends the blobs of the OCI archive now at FILE that this copy did not write, and returns its index;
+    /// null when there is none (or something else is there, which is then replaced). Runs under FILE's lock.
+    /// </summary>
+    private async Task<ImageIndex?> CarryOverAsync(CancellationToken ct)
+    {
+        if (!System.IO.File.Exists(FullPath)) return null;
+        TarLayoutFiles files;
+        try
+        {
+            files = await TarLayoutFiles.OpenAsync(FullPath, Name, ct).ConfigureAwait(false);
+        }
+        catch (S3loException)
+        {
+            return null;
+        }
+        using (files)
+        {
+            ImageIndex index;
+            try
+            {
+                await using (var layout = await files.OpenAsync(OciLayout.LayoutFileName, ct).ConfigureAwait(false))
+                    OciLayout.CheckLayoutFile(await OciLayout.ReadCappedAsync(layout, OciLayout.MaxLayoutFileBytes, Name, ct).ConfigureAwait(false), Name);
+                await using var stream = await files.OpenAsync(OciLayout.IndexFileName, ct).ConfigureAwait(false);
+                index = OciLayout.ParseIndex(await OciLayout.ReadCappedAsync(stream, OciLayout.MaxIndexBytes, Name, ct).ConfigureAwait(false), Name);
+            }
+            catch (S3loException)
+            {
+                return null;
+            }
+            foreach (var name in files.Names.Order(StringComparer.Ordinal))
+            {
+                if (!name.StartsWith(OciLayout.Sha256Directory + "/", StringComparison.Ordinal)) continue;
+                var digest = "sha256:" + name[(OciLayout.Sha256Directory.Length + 1)..];
+                if (!Digest.TryParse(digest, out var parsed) || _written.ContainsKey(digest)) continue;
+                var size = (await files.SizeAsync(name, ct).ConfigureAwait(false))!.Value;
+                await using var blob = await files.OpenAsync(name, ct).ConfigureAwait(false);
+                await WriteEntryAsync(() => _tar!.FileAsync(OciLayout.BlobName(parsed), blob, size, $"blob {digest} of the existing {Name}", ct)).ConfigureAwait(false);
+                _written[digest] = 0;
+            }
+            return index;
+        }
     }
 
     private async Task PutManifestLockedAsync(ManifestBlob manifest, CancellationToken ct)

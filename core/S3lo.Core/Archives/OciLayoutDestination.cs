@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
+using S3lo.Core.TempFiles;
 using S3lo.Core.Transfer;
 
 namespace S3lo.Core.Archives;
@@ -11,10 +12,15 @@ namespace S3lo.Core.Archives;
 /// blobs/sha256/ once complete and verified, so a blob name never holds partial bytes; index.json is
 /// rewritten (temp + rename) on commit only, keeping the other entries and replacing the one of the same
 /// ref name, so several tags share one layout as with skopeo. A failed copy leaves no index entry.
+/// Concurrent copies into one layout take <see cref="LockFileName"/> around setting up the layout and around
+/// each read-merge-rename of index.json, so none loses another's tag; temp names are unique per write.
 /// </summary>
 public sealed class OciLayoutDestination : IImageDestination
 {
     private const int BufferSize = 1 << 20;
+
+    /// <summary>The lock file inside the layout, there while a copy holds it (see <see cref="FileLock"/>).</summary>
+    public const string LockFileName = ".s3lo-index.lock";
     private readonly LayoutDirectory _layout;
     private readonly ConcurrentDictionary<string, byte> _temps = new(StringComparer.Ordinal);
     private bool _prepared;
@@ -33,16 +39,20 @@ public sealed class OciLayoutDestination : IImageDestination
 
     public async Task PrepareAsync(TransferPlan plan, CancellationToken ct)
     {
-        await EnsureLayoutAsync(ct).ConfigureAwait(false);
+        if (File.Exists(_layout.Root))
+            throw new S3loException($"{Name}: {_layout.Root} is a file, not a directory", "oci: takes a directory; for a single file use oci-archive:FILE");
+        System.IO.Directory.CreateDirectory(_layout.Root);
+        StaleTemp.Remove(_layout.Root, OciLayoutTemp.Name(), directories: false, files: true, ".s3lo-*");
+        using (await LockAsync(ct).ConfigureAwait(false))
+            await EnsureLayoutAsync(ct).ConfigureAwait(false);
         _prepared = true;
     }
+
+    private Task<IDisposable> LockAsync(CancellationToken ct) => FileLock.AcquireAsync(_layout.PathOf(LockFileName), Name, ct);
 
     /// <summary>Creates the layout (oci-layout, blobs/sha256) or checks the one there, index.json included, before any blob is written.</summary>
     private async Task EnsureLayoutAsync(CancellationToken ct)
     {
-        if (File.Exists(_layout.Root))
-            throw new S3loException($"{Name}: {_layout.Root} is a file, not a directory", "oci: takes a directory; for a single file use oci-archive:FILE");
-        System.IO.Directory.CreateDirectory(_layout.Root);
         var layoutFile = _layout.PathOf(OciLayout.LayoutFileName);
         if (File.Exists(layoutFile))
         {
@@ -84,11 +94,14 @@ public sealed class OciLayoutDestination : IImageDestination
     {
         EnsurePrepared();
         await PutBytesBlobAsync(root, ct).ConfigureAwait(false);
-        var existing = await ReadIndexAsync(ct).ConfigureAwait(false);
-        var index = OciLayout.WithEntry(existing, OciLayout.EntryFor(root, Tag), Tag, out var previous);
-        if (previous == root.Digest) return new CommitResult(root.Digest, previous, Unchanged: true);
-        await WriteAtomicallyAsync(OciLayout.IndexFileName, OciLayout.SerializeIndex(index), ct).ConfigureAwait(false);
-        return new CommitResult(root.Digest, previous, Unchanged: false);
+        using (await LockAsync(ct).ConfigureAwait(false))
+        {
+            var existing = await ReadIndexAsync(ct).ConfigureAwait(false);
+            var index = OciLayout.WithEntry(existing, OciLayout.EntryFor(root, Tag), Tag, out var previous);
+            if (previous == root.Digest) return new CommitResult(root.Digest, previous, Unchanged: true);
+            await WriteAtomicallyAsync(OciLayout.IndexFileName, OciLayout.SerializeIndex(index), ct).ConfigureAwait(false);
+            return new CommitResult(root.Digest, previous, Unchanged: false);
+        }
     }
 
     private async Task PutBytesBlobAsync(ManifestBlob manifest, CancellationToken ct)
@@ -117,7 +130,7 @@ public sealed class OciLayoutDestination : IImageDestination
         var temp = NewTempPath("blob");
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous))
+            await using (var file = new FileStream(temp, PrivateTemp.NewFile(BufferSize)))
             {
                 await fill(file).ConfigureAwait(false);
                 if (file.Length != size)
@@ -125,6 +138,7 @@ public sealed class OciLayoutDestination : IImageDestination
                 await file.FlushAsync(ct).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
             }
+            PrivateTemp.MakeReadableLike(temp, _layout.Root);
             File.Move(temp, final, overwrite: true);
         }
         finally
@@ -139,12 +153,13 @@ public sealed class OciLayoutDestination : IImageDestination
         var temp = NewTempPath(name);
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            await using (var file = new FileStream(temp, PrivateTemp.NewFile(4096)))
             {
                 await file.WriteAsync(bytes, ct).ConfigureAwait(false);
                 await file.FlushAsync(ct).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
             }
+            PrivateTemp.MakeReadableLike(temp, _layout.Root);
             File.Move(temp, final, overwrite: true);
         }
         finally
@@ -155,7 +170,7 @@ public sealed class OciLayoutDestination : IImageDestination
 
     private string NewTempPath(string what)
     {
-        var path = Path.Combine(_layout.Root, $".s3lo-{what}-{Guid.NewGuid():N}.tmp");
+        var path = Path.Combine(_layout.Root, OciLayoutTemp.NewName(what));
         _temps[path] = 0;
         return path;
     }

@@ -1,3 +1,5 @@
+using S3lo.Core.TempFiles;
+
 namespace S3lo.Core.Archives;
 
 /// <summary>
@@ -40,7 +42,7 @@ public sealed class SequentialWriteGate : IDisposable
         var spool = NewSpoolPath();
         try
         {
-            await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous))
+            await using (var file = new FileStream(spool, PrivateTemp.NewFile(BufferSize)))
                 await content.CopyToAsync(file, BufferSize, ct).ConfigureAwait(false);
             await _turn.WaitAsync(ct).ConfigureAwait(false);
             try

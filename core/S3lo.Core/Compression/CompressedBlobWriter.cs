@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using S3lo.Core.Digests;
 using S3lo.Core.Oci;
+using S3lo.Core.TempFiles;
 
 namespace S3lo.Core.Compression;
 
@@ -24,7 +25,7 @@ public sealed class CompressedBlobWriter : IAsyncDisposable
     {
         if (compression == LayerCompression.None) throw new ArgumentOutOfRangeException(nameof(compression), "nothing to compress");
         _path = path;
-        _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        _file = new FileStream(path, PrivateTemp.NewFile(BufferSize));
         _hashing = new HashingWriteStream(_file);
         if (compression == LayerCompression.Gzip)
         {

@@ -11,9 +11,13 @@ public sealed class FileSystemStoreProbe : ILocalStoreProbe
 
     public string CurrentDirectory => Directory.GetCurrentDirectory();
 
-    // Any one marker is enough: a v1 store may lack s3lo.yaml, a fresh one may have no blobs yet.
-    public bool IsStore(string absoluteDirectory) =>
-        Directory.Exists(Path.Combine(absoluteDirectory, "blobs"))
-        || Directory.Exists(Path.Combine(absoluteDirectory, "manifests"))
-        || File.Exists(Path.Combine(absoluteDirectory, "s3lo.yaml"));
+    public bool IsStore(string absoluteDirectory) => IsStoreDirectory(absoluteDirectory);
+
+    /// <summary>
+    /// <c>s3lo.yaml</c>, or both <c>blobs/sha256/</c> and <c>manifests/</c> (a v1 store may lack s3lo.yaml).
+    /// One marker alone is not enough: a project folder with a <c>manifests/</c> of Kubernetes YAML is no store.
+    /// </summary>
+    public static bool IsStoreDirectory(string directory) =>
+        File.Exists(Path.Combine(directory, "s3lo.yaml"))
+        || (Directory.Exists(Path.Combine(directory, "blobs", "sha256")) && Directory.Exists(Path.Combine(directory, "manifests")));
 }

@@ -6,7 +6,7 @@ namespace S3lo.Core.References;
 /// </summary>
 public interface ILocalStoreProbe
 {
-    /// <summary>True when the directory holds a store: <c>blobs/</c>, <c>manifests/</c> or <c>s3lo.yaml</c>.</summary>
+    /// <summary>True when the directory holds a store: <c>s3lo.yaml</c>, or both <c>blobs/sha256/</c> and <c>manifests/</c>.</summary>
     bool IsStore(string absoluteDirectory);
 
     /// <summary>The base for relative <c>local://</c> paths.</summary>

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using S3lo.Core.Archives;
+using S3lo.Core.Compression;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
+using S3lo.Core.TempFiles;
 using S3lo.Core.Transfer;
 using ZstdSharp;
 
@@ -13,8 +15,11 @@ namespace S3lo.Docker.Archives;
 /// <c>docker load</c> takes (Docker 20.10 and later). One platform only: an index must be narrowed with
 /// --platform. Blobs go into the tar as they arrive (blobs arriving meanwhile are spooled next to the
 /// file); zstd layers are decompressed first, since Docker 20.10 loads gzip layers but not zstd ones;
-/// manifest.json comes last, with RepoTags from the name the caller gives. Written to FILE.tmp and renamed
-/// to FILE only once complete: a failed copy leaves no file at FILE.
+/// manifest.json comes last, with RepoTags from the name the caller gives. Written to a temp file of its own
+/// next to FILE and renamed to FILE only once complete: a failed copy leaves no file at FILE. The commit
+/// holds FILE's lock and keeps the images a docker-archive at FILE already holds (see
+/// <see cref="DockerArchiveCarryOver"/>), so concurrent copies of different tags to one FILE lose none.
+/// zstd layers are decompressed to a temp file that stops at <see cref="DecompressionLimit"/>.
 /// </summary>
 public sealed class DockerArchiveDestination : IImageDestination
 {
@@ -42,7 +47,7 @@ public sealed class DockerArchiveDestination : IImageDestination
         File = file;
         _repoTag = repoTag;
         _fullPath = Path.GetFullPath(file);
-        TempPath = _fullPath + ".tmp";
+        TempPath = ArchiveTemp.NewTempPath(_fullPath);
     }
 
     public string File { get; }
@@ -77,11 +82,11 @@ public sealed class DockerArchiveDestination : IImageDestination
         if (Directory.Exists(_fullPath))
             throw new S3loException($"{Name}: {_fullPath} is a directory", "docker-archive: writes a tar file");
         _spoolDirectory = directory;
-        // A leftover FILE.tmp (a killed copy) is removed, never opened: it could be a symlink to anywhere.
-        System.IO.File.Delete(TempPath);
-        _output = new FileStream(TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        ArchiveTemp.RemoveStale(_fullPath);
+        // CreateNew: a name planted meanwhile (even a symlink) makes this fail, it is never opened.
+        _output = new FileStream(TempPath, PrivateTemp.NewFile(BufferSize));
         _writer = new DockerArchiveWriter(_output);
-        _gate = new SequentialWriteGate(directory, $".{Path.GetFileName(_fullPath)}.s3lo-");
+        _gate = new SequentialWriteGate(directory, ArchiveTemp.SpoolPrefix(_fullPath));
         return Task.CompletedTask;
     }
 
@@ -119,12 +124,12 @@ public sealed class DockerArchiveDestination : IImageDestination
     /// <summary>The tar header needs the plain size, so a zstd layer is decompressed to a temp file before its turn.</summary>
     private async Task PutZstdLayerAsync(Descriptor descriptor, Digest digest, Stream content, CancellationToken ct)
     {
-        var path = Path.Combine(_spoolDirectory, $".{Path.GetFileName(_fullPath)}.s3lo-{Guid.NewGuid():N}.tar");
+        var path = Path.Combine(_spoolDirectory, $"{ArchiveTemp.SpoolPrefix(_fullPath)}{Guid.NewGuid():N}.tar");
         try
         {
-            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous))
+            await using (var file = new FileStream(path, PrivateTemp.NewFile(BufferSize)))
             await using (var zstd = new DecompressionStream(content, leaveOpen: true))
-                await zstd.CopyToAsync(file, BufferSize, ct).ConfigureAwait(false);
+                await DecompressionLimit.CopyAsync(zstd, file, DecompressionLimit.For(descriptor), $"zstd layer {descriptor.Digest}", ct).ConfigureAwait(false);
             // The decoder may stop at the frame's end: reading on to the end is what verifies the digest.
             await content.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
             await _gate!.RunExclusiveAsync(async token =>
@@ -149,9 +154,13 @@ public sealed class DockerArchiveDestination : IImageDestination
         if (missing is not null) throw new S3loException($"blob {missing} never reached {Name}; the archive was not written");
         await _gate!.RunExclusiveAsync(async token =>
         {
+            using var fileLock = await FileLock.AcquireAsync(ArchiveTemp.LockPath(_fullPath), Name, token).ConfigureAwait(false);
             try
             {
-                await _writer!.WriteManifestAsync(_repoTag, _layerOrder, token).ConfigureAwait(false);
+                var configPath = $"{Digest.Parse(_config!.Digest).Hex}.json";
+                var written = new HashSet<string>(_layerOrder.Select(d => $"{d.Hex}/layer.tar").Append(configPath), StringComparer.Ordinal);
+                var others = await DockerArchiveCarryOver.AppendAsync(_fullPath, _writer!, written, _repoTag, configPath, token).ConfigureAwait(false);
+                await _writer!.WriteManifestAsync(_repoTag, _layerOrder, others, token).ConfigureAwait(false);
                 await _writer.CompleteAsync(token).ConfigureAwait(false);
             }
             catch (Exception e)
@@ -163,6 +172,7 @@ public sealed class DockerArchiveDestination : IImageDestination
             _output.Flush(flushToDisk: true);
             await _output.DisposeAsync().ConfigureAwait(false);
             _output = null;
+            PrivateTemp.MakeReadableLike(TempPath, _spoolDirectory);
             System.IO.File.Move(TempPath, _fullPath, overwrite: true);
             _committed = true;
         }, ct).ConfigureAwait(false);

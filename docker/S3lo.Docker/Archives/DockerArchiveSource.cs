@@ -2,6 +2,7 @@ using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Transfer;
+using S3lo.Core.TempFiles;
 
 namespace S3lo.Docker.Archives;
 
@@ -31,7 +32,7 @@ public sealed class DockerArchiveSource : IImageSource, IFileBlobSource
         File = file;
         _repoTag = repoTag;
         _platform = platform;
-        _spoolDirectory = Path.Combine(tempDirectory ?? Path.GetTempPath(), "s3lo-archive-" + Guid.NewGuid().ToString("N"));
+        _spoolDirectory = PrivateTemp.DirectoryPath(tempDirectory ?? Path.GetTempPath(), "archive");
     }
 
     public string File { get; }
@@ -58,7 +59,7 @@ public sealed class DockerArchiveSource : IImageSource, IFileBlobSource
         }
         await using (archive)
         {
-            _contents = await DockerArchiveReader.ReadAsync(archive, _spoolDirectory, new DockerArchiveReadOptions { Platform = _platform }, ct)
+            _contents = await DockerArchiveReader.ReadAsync(archive, _spoolDirectory, new DockerArchiveReadOptions { Platform = _platform, RepoTag = _repoTag }, ct)
                 .ConfigureAwait(false);
         }
         if (_repoTag is not null && !_contents.RepoTags.Contains(_repoTag, StringComparer.Ordinal))

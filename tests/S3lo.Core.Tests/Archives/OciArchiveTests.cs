@@ -95,6 +95,25 @@ public class OciArchiveTests
     }
 
     [Test]
+    public async Task A_second_tag_joins_the_archive_and_a_reused_tag_moves_to_the_new_image()
+    {
+        var multi = await LayoutTestImages.PutMultiArchAsync(_fixture, "multi", "v1", "join");
+        var archive = PathIn("joined.tar");
+        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(archive, "one"), Amd64);
+        await CopyAsync(new BucketImageSource(_fixture, "multi", "v1", null), new OciArchiveDestination(archive, "two"));
+        await CopyAsync(new BucketImageSource(_fixture, "multi", "v1", null), new OciArchiveDestination(archive, "three"));
+        var reused = await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(archive, "two"), Amd64);
+
+        Assert.That(reused.Digest.ToString(), Is.EqualTo(FixtureStore.Amd64ManifestDigest));
+        foreach (var (tag, digest) in new[] { ("one", FixtureStore.Amd64ManifestDigest), ("two", FixtureStore.Amd64ManifestDigest), ("three", multi.Digest.ToString()) })
+        {
+            var back = PathIn("back-" + tag);
+            var report = await CopyAsync(new OciArchiveSource(archive, tag), new OciLayoutDestination(back, tag));
+            Assert.That(report.Digest.ToString(), Is.EqualTo(digest), tag);
+        }
+    }
+
+    [Test]
     public async Task A_failed_copy_leaves_no_file_at_the_destination_and_no_temp_files()
     {
         var archive = PathIn("out.tar");

@@ -258,11 +258,11 @@ public class LocalObjectStoreTests
         var bytes = "escape"u8.ToArray();
 
         Assert.That(async () => await _store.PutAsync(key, new MemoryStream(bytes), bytes.Length, PutOptions.Metadata, None),
-            Throws.InstanceOf<ArgumentException>());
-        Assert.That(async () => await _store.HeadAsync(key, None), Throws.InstanceOf<ArgumentException>());
-        Assert.That(async () => await _store.OpenReadAsync(key, None), Throws.InstanceOf<ArgumentException>());
-        Assert.That(async () => await _store.OpenReadRangeAsync(key, 0, 1, None), Throws.InstanceOf<ArgumentException>());
-        Assert.That(async () => await _store.DeleteAsync(key, None), Throws.InstanceOf<ArgumentException>());
+            Throws.InstanceOf<Errors.S3loException>().With.Message.Contains("is not a key inside the local store"));
+        Assert.That(async () => await _store.HeadAsync(key, None), Throws.InstanceOf<Errors.S3loException>());
+        Assert.That(async () => await _store.OpenReadAsync(key, None), Throws.InstanceOf<Errors.S3loException>());
+        Assert.That(async () => await _store.OpenReadRangeAsync(key, 0, 1, None), Throws.InstanceOf<Errors.S3loException>());
+        Assert.That(async () => await _store.DeleteAsync(key, None), Throws.InstanceOf<Errors.S3loException>());
 
         Assert.That(TempDir.FilesUnder(_temp.Path), Is.Empty, "nothing may be written anywhere");
         Assert.That(File.Exists("/etc/s3lo-escape"), Is.False);

@@ -36,7 +36,7 @@ public sealed class DockerArchiveEndpointTests
         var report = await CopyAsync(new MemoryImageSource(plan.Root, plan.OpenRaw), new DockerArchiveDestination(file, "example/app:v1"));
 
         Assert.That(report.Digest, Is.EqualTo(plan.Root.Digest));
-        Assert.That(_dir.Files().Select(Path.GetFileName), Is.EqualTo(new[] { "app.tar" }), "no FILE.tmp or spool files left");
+        Assert.That(_dir.Files().Select(Path.GetFileName), Is.EqualTo(new[] { "app.tar" }), "no temp, spool or lock files left");
         var written = SavedImage.Parse(File.ReadAllBytes(file));
         Assert.That(written.Config, Is.EqualTo(saved.Config), "config byte-exact: the image ID");
         Assert.That(written.RepoTags, Is.EqualTo(new[] { "example/app:v1" }));
@@ -120,6 +120,32 @@ public sealed class DockerArchiveEndpointTests
         Assert.That(error!.Message, Does.Contain("linux/amd64, linux/arm64"));
         Assert.That(error.Hint, Does.Contain("--platform"));
         Assert.That(_dir.Files(), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_second_tag_joins_the_archive_and_a_reused_tag_moves_to_the_new_image()
+    {
+        var first = new PlanBuilder(SyntheticImages.Make("first"), _ => "gzip");
+        var second = new PlanBuilder(SyntheticImages.Make("second"), _ => "none");
+        var file = _dir.File("app.tar");
+
+        await CopyAsync(new MemoryImageSource(first.Root, first.OpenRaw), new DockerArchiveDestination(file, "example/app:a"));
+        await CopyAsync(new MemoryImageSource(second.Root, second.OpenRaw), new DockerArchiveDestination(file, "example/app:b"));
+        var a = await RootOf(file, "example/app:a");
+        var b = await RootOf(file, "example/app:b");
+        await CopyAsync(new MemoryImageSource(second.Root, second.OpenRaw), new DockerArchiveDestination(file, "example/app:a"));
+        var reused = await RootOf(file, "example/app:a");
+
+        Assert.That(a.Manifest!.Config.Digest, Is.EqualTo(first.Root.Manifest!.Config.Digest));
+        Assert.That(b.Manifest!.Config.Digest, Is.EqualTo(second.Root.Manifest!.Config.Digest));
+        Assert.That(reused.Manifest!.Config.Digest, Is.EqualTo(second.Root.Manifest!.Config.Digest));
+        Assert.That((await RootOf(file, "example/app:b")).Digest, Is.EqualTo(b.Digest), "the other tag is kept");
+    }
+
+    private static async Task<ManifestBlob> RootOf(string file, string repoTag)
+    {
+        await using var source = new DockerArchiveSource(file, repoTag);
+        return await source.GetRootAsync(None);
     }
 
     [Test]
