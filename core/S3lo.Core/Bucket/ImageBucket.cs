@@ -43,7 +43,7 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
 
     /// <summary>
     /// Opens a blob; a large one (<paramref name="size"/> known, above <see cref="ParallelDownloadThreshold"/>)
-    /// in a remote store comes as ranges fetched in parallel.
+    /// in a remote store comes as ranges fetched in parallel. A remote read cut midway resumes where it stopped.
     /// </summary>
     public async Task<Stream> OpenBlobAsync(Digest digest, long size, CancellationToken ct)
     {
@@ -55,7 +55,13 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
                 if (await Store.HeadAsync(key, ct).ConfigureAwait(false) is null) throw new ObjectNotFoundException(Name, key);
                 return new ParallelRangeReadStream(Store, key, size, DownloadRangeSize, DownloadParallelism, ct);
             }
-            return await Store.OpenReadAsync(key, ct).ConfigureAwait(false);
+            var first = await Store.OpenReadAsync(key, ct).ConfigureAwait(false);
+            if (Store is ILocalFileStore) return first;
+            return new ResumingReadStream(first, size, async (offset, token) =>
+            {
+                var length = size >= 0 ? size : (await Store.HeadAsync(key, token).ConfigureAwait(false))?.Size ?? throw new ObjectNotFoundException(Name, key);
+                return await Store.OpenReadRangeAsync(key, offset, length - offset, token).ConfigureAwait(false);
+            }, $"{Name}/{key}");
         }
         catch (ObjectNotFoundException)
         {
