@@ -3,6 +3,7 @@ using Google.Apis.Auth.OAuth2;
 using Google.Apis.Requests;
 using Google.Apis.Util;
 using Google.Cloud.Storage.V1;
+using S3lo.Core.Net;
 using S3lo.Core.Storage;
 
 namespace S3lo.Providers.Gcs;
@@ -47,7 +48,7 @@ internal static class GcsClientFactory
                 throw GcsErrors.NoCredentials(e.Message);
             }
         }
-        var builder = new StorageClientBuilder { ApplicationName = "s3lo" };
+        var builder = new StorageClientBuilder { ApplicationName = "s3lo", HttpClientFactory = new GcsHttpClientFactory(IdleTimeout.FromEnvironment()) };
         if (endpoint.BaseUri is { } baseUri) builder.BaseUri = baseUri.ToString();
         if (credential is null) builder.UnauthenticatedAccess = true;
         else builder.GoogleCredential = credential;
