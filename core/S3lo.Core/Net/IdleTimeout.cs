@@ -1,6 +1,3 @@
-using System.Globalization;
-using S3lo.Core.Errors;
-
 namespace S3lo.Core.Net;
 
 /// <summary>
@@ -18,21 +15,10 @@ public static class IdleTimeout
 
     public static TimeSpan Parse(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text)) return Default;
-        var value = text.Trim();
-        var (number, unit) = value.EndsWith("ms", StringComparison.Ordinal) ? (value[..^2], 0.001)
-            : value.EndsWith('s') ? (value[..^1], 1.0)
-            : value.EndsWith('m') ? (value[..^1], 60.0)
-            : value.EndsWith('h') ? (value[..^1], 3600.0)
-            : (value, 1.0);
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount < 0 || double.IsInfinity(amount)
-            || amount * unit > TimeSpan.FromDays(1).TotalSeconds)
-            throw new UsageException($"{Variable} '{ReferenceText(value)}' is not a duration", $"write e.g. {Variable}=30s, 500ms, 2m or 0 to turn it off");
-        return amount == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(amount * unit);
+        var idle = EnvironmentDuration.Parse(Variable, text, Default);
+        return idle == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : idle;
     }
 
     internal static string Describe(TimeSpan idle) =>
         idle.TotalSeconds >= 1 ? $"{idle.TotalSeconds:0.#} s" : $"{idle.TotalMilliseconds:0} ms";
-
-    private static string ReferenceText(string value) => value.Length > 40 ? value[..40] + "..." : value;
 }
