@@ -260,6 +260,30 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
         }
     }
 
+    /// <summary>
+    /// DeleteObject with If-Match. Servers that ignore the header (Ceph RGW before Squid) would
+    /// delete unconditionally, so the tag is compared by a HEAD just before as well: the window
+    /// left there is one round trip, not the whole command.
+    /// </summary>
+    public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
+    {
+        if (await HeadAsync(key, ct).ConfigureAwait(false) is not { ETag: { } current } || !SameETag(current, etag))
+            throw new PreconditionFailedException(DisplayName, key);
+        try
+        {
+            await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key, IfMatch = ConditionETag(etag) }, ct)
+                .ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (IsPreconditionFailure(e) || e.ErrorCode == "NoSuchKey")
+        {
+            throw new PreconditionFailedException(DisplayName, key);
+        }
+        catch (Exception e) when (Errors.Translate(e, "s3:DeleteObject", key, ct) is { } error)
+        {
+            throw error;
+        }
+    }
+
     public Task<bool> TryCopyAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct) =>
         CopyFromAsync(this, sourceKey, destinationKey, options, ct);
 

@@ -16,6 +16,8 @@ namespace S3lo.Core.Bucket;
 public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
 {
     private const int MaxHistoryEntries = 1000;
+    /// <summary>history.json stays under this; 1000 ordinary entries take about a tenth of it.</summary>
+    internal const int MaxHistoryBytes = 1 << 20;
     // Byte-for-byte what s3lo v1 writes.
     private static readonly byte[] OciLayoutBytes = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
 
@@ -115,11 +117,16 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
         await Store.PutAsync(BucketLayout.OciLayoutKey(repository, tag), layoutContent, layout.Length, PutOptions.Metadata, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The tag's pushes, newest first. A history over <see cref="MaxHistoryBytes"/> (written by
+    /// another tool, or damaged) yields the complete entries at its start: the newest ones.
+    /// </summary>
     public async Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(string repository, string tag, CancellationToken ct)
     {
         try
         {
-            var bytes = await ReadAllAsync(BucketLayout.HistoryKey(repository, tag), ct).ConfigureAwait(false);
+            var (bytes, whole) = await ReadPrefixAsync(BucketLayout.HistoryKey(repository, tag), MaxHistoryBytes, ct).ConfigureAwait(false);
+            if (!whole) return HistoryPrefix.Parse(bytes);
             return JsonSerializer.Deserialize(bytes, BucketJsonContext.Compact.ListHistoryEntry) ?? [];
         }
         catch (ObjectNotFoundException)
@@ -133,14 +140,37 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a push at the head of the history, rotating it: at most <see cref="MaxHistoryEntries"/>
+    /// entries and <see cref="MaxHistoryBytes"/> bytes, the oldest dropped first. The tag is already
+    /// committed when this runs, so the history's size never fails a push.
+    /// </summary>
     public async Task AppendHistoryAsync(string repository, string tag, HistoryEntry entry, CancellationToken ct)
     {
         var history = (await ReadHistoryAsync(repository, tag, ct).ConfigureAwait(false)).ToList();
         history.Insert(0, entry);
         if (history.Count > MaxHistoryEntries) history.RemoveRange(MaxHistoryEntries, history.Count - MaxHistoryEntries);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(history, BucketJsonContext.Compact.ListHistoryEntry);
+        while (bytes.Length > MaxHistoryBytes && history.Count > 1)
+        {
+            // Drop the oldest in proportion to the excess (at least one), then measure again.
+            var drop = Math.Max(1, (int)((long)history.Count * (bytes.Length - MaxHistoryBytes) / bytes.Length));
+            history.RemoveRange(history.Count - Math.Min(drop, history.Count - 1), Math.Min(drop, history.Count - 1));
+            bytes = JsonSerializer.SerializeToUtf8Bytes(history, BucketJsonContext.Compact.ListHistoryEntry);
+        }
         using var content = new MemoryStream(bytes, writable: false);
         await Store.PutAsync(BucketLayout.HistoryKey(repository, tag), content, bytes.Length, PutOptions.Metadata, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> bytes of an object, and whether that was all of it.</summary>
+    private async Task<(byte[] Bytes, bool Whole)> ReadPrefixAsync(string key, int limit, CancellationToken ct)
+    {
+        await using var stream = await Store.OpenReadAsync(key, ct).ConfigureAwait(false);
+        var buffer = new byte[limit + 1];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct).ConfigureAwait(false)) > 0) read += n;
+        return read > limit ? (buffer[..limit], false) : (buffer[..read], true);
     }
 
     /// <summary>Every tag in the bucket as (repository, tag), in no promised order.</summary>
@@ -159,9 +189,19 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
     public async Task<bool> DeleteTagAsync(string repository, string tag, CancellationToken ct)
     {
         var manifestKey = BucketLayout.ManifestKey(repository, tag);
-        if (await Store.HeadAsync(manifestKey, ct).ConfigureAwait(false) is null) return false;
-        // The manifest goes first: from then on the tag is gone, whatever happens to the rest.
-        await Store.DeleteAsync(manifestKey, ct).ConfigureAwait(false);
+        if (await Store.HeadAsync(manifestKey, ct).ConfigureAwait(false) is not { } read) return false;
+        // The manifest goes first: from then on the tag is gone, whatever happens to the rest. Only the
+        // version read here is deleted: a push that moved the tag meanwhile keeps it (and its history).
+        try
+        {
+            if (read.ETag is { } etag) await Store.DeleteIfMatchAsync(manifestKey, etag, ct).ConfigureAwait(false);
+            else await Store.DeleteAsync(manifestKey, ct).ConfigureAwait(false);
+        }
+        catch (PreconditionFailedException)
+        {
+            throw new S3loException($"{repository}:{tag} in {Name} was changed by a push while delete ran; it was not deleted",
+                "check what the tag holds now ('s3lo inspect') and delete again if it should go");
+        }
         var signatures = BucketLayout.SignaturesPrefix(repository, tag);
         await foreach (var info in Store.ListAsync(signatures, ct).ConfigureAwait(false))
         {
