@@ -159,6 +159,8 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             var n = await client.ReceiveAsync(buffer, SocketFlags.None, ct);
             if (n == 0) return (null, []);
+            // A TLS handshake (a client trying https first): not for us, close as a plain-HTTP server would.
+            if (bytes.Count == 0 && buffer[0] == 0x16) return (null, []);
             bytes.AddRange(buffer.AsSpan(0, n));
             var text = Encoding.Latin1.GetString(bytes.ToArray());
             var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);

@@ -32,10 +32,10 @@ public sealed class IdleTimeoutHandler(TimeSpan idle) : DelegatingHandler
         if (request.Content is { } content)
         {
             // Every chunk written restarts the clock; the end of the body starts the wait for the answer.
-            request.Content = new ActivityContent(content, () => watch.CancelAfter(Idle), () =>
+            request.Content = new ActivityContent(content, Touch, () =>
             {
                 bodyDone = true;
-                watch.CancelAfter(Idle);
+                Touch();
             });
         }
         watch.CancelAfter(Idle);
@@ -55,5 +55,17 @@ public sealed class IdleTimeoutHandler(TimeSpan idle) : DelegatingHandler
         watch.CancelAfter(Timeout.InfiniteTimeSpan);
         response.Content = new IdleTimeoutContent(response.Content, Idle);
         return response;
+
+        void Touch()
+        {
+            try
+            {
+                watch.CancelAfter(Idle);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The answer came before the whole body was sent (an early error): nothing left to watch.
+            }
+        }
     }
 }
