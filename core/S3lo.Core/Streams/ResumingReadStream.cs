@@ -22,7 +22,7 @@ public sealed class ResumingReadStream : Stream
     private int _resumes;
 
     /// <param name="first">The stream already opened at offset 0.</param>
-    /// <param name="length">The object's length, or -1 when unknown (then a clean early end cannot be told from the end).</param>
+    /// <param name="length">The object's length, or -1 when unknown.</param>
     /// <param name="openAt">Opens the object from an offset to its end.</param>
     /// <param name="what">Names the object in messages.</param>
     /// <param name="log">Told about every resume (the --verbose log).</param>
@@ -55,9 +55,9 @@ public sealed class ResumingReadStream : Stream
         {
             try
             {
+                // A clean end is the object's end: HTTP reports a body cut short as an IOException,
+                // so an end before the announced length is a shorter object, for the caller to judge.
                 var n = await _current.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-                if (n == 0 && _length >= 0 && _position < _length)
-                    throw new IOException($"the connection closed after {_position} of {_length} bytes");
                 _position += n;
                 return n;
             }
