@@ -50,7 +50,7 @@ public sealed class IdleTimeoutHandler(TimeSpan idle) : DelegatingHandler
             var phase = bodyDone ? "no answer" : "the request body stopped moving";
             throw new HttpRequestException(HttpRequestError.Unknown,
                 $"{phase}: nothing for {IdleTimeout.Describe(Idle)} ({IdleTimeout.Variable})",
-                new IOException($"idle for {IdleTimeout.Describe(Idle)}", new TimeoutException()));
+                new IdleTimeoutException($"idle for {IdleTimeout.Describe(Idle)}"));
         }
         watch.CancelAfter(Timeout.InfiniteTimeSpan);
         response.Content = new IdleTimeoutContent(response.Content, Idle);

@@ -39,7 +39,7 @@ public sealed class IdleTimeoutStream(Stream inner, TimeSpan idle) : Stream
         catch (Exception e) when (watch.IsCancellationRequested && !cancellationToken.IsCancellationRequested
             && e is OperationCanceledException or IOException or HttpRequestException)
         {
-            throw new IOException($"the connection stalled: no data for {IdleTimeout.Describe(idle)} ({IdleTimeout.Variable})", new TimeoutException());
+            throw new IdleTimeoutException($"the connection stalled: no data for {IdleTimeout.Describe(idle)} ({IdleTimeout.Variable})");
         }
     }
 
