@@ -149,6 +149,7 @@ public sealed class S3Tests
             Assert.That(OpenUploads(bucket.Name), Is.Not.Empty, "the kill left an upload open (else the test proves nothing)");
 
             // Leftovers are aborted once older than the grace period (another push's upload may be live).
+            Thread.Sleep(TimeSpan.FromSeconds(2.5));
             var push = S3loBinary.Run(["push", big, bucket.Ref("app:big"), "--endpoint", S3Server.Endpoint],
                 new Dictionary<string, string?>(SmallParts) { ["S3LO_MULTIPART_GRACE"] = "1s" }, null);
             Assert.That(push.ExitCode, Is.EqualTo(0), push.ToString);
