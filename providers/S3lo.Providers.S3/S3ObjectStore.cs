@@ -139,7 +139,7 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(options);
-        if (length >= 0 && length <= MultipartThreshold) return await PutSingleAsync(key, content, length, options, ct).ConfigureAwait(false);
+        if (length >= 0 && length <= MultipartThreshold && length <= Array.MaxLength) return await PutSingleAsync(key, content, length, options, ct).ConfigureAwait(false);
         return await MultipartUpload.RunAsync(this, key, content, length, options, ct).ConfigureAwait(false);
     }
 

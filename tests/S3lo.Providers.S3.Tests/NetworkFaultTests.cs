@@ -66,6 +66,22 @@ public sealed class NetworkFaultTests : BucketTest
     }
 
     [Test]
+    public async Task ADownloadCutOnEveryTryGivesUpAfterABoundedNumberOfResumesWithOneClearError()
+    {
+        var bytes = Bytes.Random(3 << 20, 6);
+        var digest = Digest.Parse("sha256:" + Bytes.Sha(bytes));
+        await PutAsync(BucketLayout.BlobKey(digest), bytes);
+        await using var proxy = new FaultProxy(new Uri(RgwServer.Endpoint), Fault.CutMidBody, Request("GET", "/blobs/sha256/"), times: 100) { CutAfter = 64 * 1024 };
+        await using var bucket = new ImageBucket(await ThroughAsync(proxy));
+
+        await using var stream = await bucket.OpenBlobAsync(digest, bytes.Length, None);
+        var error = Assert.ThrowsAsync<S3lo.Core.Errors.S3loException>(async () => await Bytes.ReadAllAsync(stream));
+
+        Assert.That(error!.Message, Does.StartWith($"download of s3://{Bucket}/{BucketLayout.BlobKey(digest)} failed after 5 resumes at byte "));
+        Assert.That(proxy.Injected, Is.EqualTo(6), "the first try and five resumes");
+    }
+
+    [Test]
     public async Task ASinglePutAnswered503SlowDownIsSentAgainAndStoresTheBytes()
     {
         var bytes = Bytes.Random(1 << 20, 3);

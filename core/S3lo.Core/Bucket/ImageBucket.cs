@@ -166,11 +166,12 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
     private async Task<(byte[] Bytes, bool Whole)> ReadPrefixAsync(string key, int limit, CancellationToken ct)
     {
         await using var stream = await Store.OpenReadAsync(key, ct).ConfigureAwait(false);
-        var buffer = new byte[limit + 1];
-        var read = 0;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
         int n;
-        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct).ConfigureAwait(false)) > 0) read += n;
-        return read > limit ? (buffer[..limit], false) : (buffer[..read], true);
+        while (buffer.Length <= limit && (n = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0) buffer.Write(chunk, 0, n);
+        var bytes = buffer.ToArray();
+        return bytes.Length > limit ? (bytes[..limit], false) : (bytes, true);
     }
 
     /// <summary>Every tag in the bucket as (repository, tag), in no promised order.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace S3lo.Core.Net;
 
 /// <summary>
@@ -18,10 +20,17 @@ public sealed class IdleTimeoutStream(Stream inner, TimeSpan idle) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        var rented = new byte[Math.Min(buffer.Length, 81920)];
-        var n = Read(rented, 0, rented.Length);
-        rented.AsSpan(0, n).CopyTo(buffer);
-        return n;
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length, 81920));
+        try
+        {
+            var n = Read(rented, 0, Math.Min(buffer.Length, rented.Length));
+            rented.AsSpan(0, n).CopyTo(buffer);
+            return n;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
