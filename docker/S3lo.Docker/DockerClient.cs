@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
+using S3lo.Core.Net;
 using S3lo.Core.Oci;
 
 namespace S3lo.Docker;
@@ -46,7 +47,11 @@ public sealed class DockerClient : IDisposable
             ? new UriBuilder(Uri.UriSchemeHttp, host.TcpHost, host.TcpPort).Uri
             : new Uri("http://docker/");
         // Exports and loads of large images take minutes: callers bound them with their token, not a timeout.
-        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        // ...but a daemon that goes silent (no byte for the idle timeout) fails the request instead of hanging it.
+        _http = new HttpClient(new IdleTimeoutHandler(IdleTimeout.FromEnvironment()) { InnerHandler = handler })
+        {
+            BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan,
+        };
     }
 
     public DockerHost Host { get; }
@@ -124,6 +129,8 @@ public sealed class DockerClient : IDisposable
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
         var request = new HttpRequestMessage(HttpMethod.Post, "images/load?quiet=1") { Content = content };
         if (!tarStream.CanSeek) request.Headers.TransferEncodingChunked = true;
+        // The tar comes from a download that may pause to resume, and the daemon answers only after unpacking it all.
+        request.Options.Set(IdleTimeoutHandler.AnswerOnly, true);
         using var response = await SendAsync(request, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, image: null, ct).ConfigureAwait(false);
         var body = await ReadCappedAsync(response.Content, MaxJsonResponseBytes, "image load response", ct).ConfigureAwait(false);

@@ -267,6 +267,24 @@ public sealed class AzureObjectStore : IObjectStore
         }
     }
 
+    /// <summary>If-Match on the delete: the service removes only the version that was read.</summary>
+    public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
+    {
+        var condition = WriteCondition.IfMatch(etag);
+        try
+        {
+            await _container.GetBlobClient(key).DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, ToConditions(condition), ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (IsConditionFailure(e, condition))
+        {
+            throw new PreconditionFailedException(DisplayName, key);
+        }
+        catch (Exception e) when (Translate(e, "delete", key, ct) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
     public async Task DeleteAsync(string key, CancellationToken ct)
     {
         try

@@ -3,6 +3,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using S3lo.Core.Errors;
+using S3lo.Core.Net;
 using S3lo.Core.Storage;
 
 namespace S3lo.Providers.Azure;
@@ -83,10 +84,13 @@ public sealed class AzureStoreProvider : IObjectStoreProvider
         options.Retry.MaxRetries = 4;               // five tries in all
         options.Retry.Delay = TimeSpan.FromSeconds(0.5);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
+        // A connection silent for the idle timeout fails the try (a stalled read too), which is retried.
+        var idle = IdleTimeout.FromEnvironment();
+        if (idle != Timeout.InfiniteTimeSpan) options.Retry.NetworkTimeout = idle;
         if (timeout is { } t && t > TimeSpan.Zero)
         {
             // --timeout bounds each try and each wait between tries, so a dead endpoint fails in about 5 × timeout.
-            options.Retry.NetworkTimeout = t;
+            if (t < options.Retry.NetworkTimeout) options.Retry.NetworkTimeout = t;
             if (t < options.Retry.MaxDelay) options.Retry.MaxDelay = t;
             if (t < options.Retry.Delay) options.Retry.Delay = t;
         }

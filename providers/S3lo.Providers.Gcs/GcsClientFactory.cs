@@ -3,6 +3,9 @@ using Google.Apis.Auth.OAuth2;
 using Google.Apis.Requests;
 using Google.Apis.Util;
 using Google.Cloud.Storage.V1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using S3lo.Core.Net;
 using S3lo.Core.Storage;
 
 namespace S3lo.Providers.Gcs;
@@ -32,7 +35,7 @@ internal static class GcsClientFactory
     [DynamicDependency(JsonShape, typeof(JsonCredentialParameters.CredentialSource))]
     [DynamicDependency(JsonShape, typeof(JsonCredentialParameters.CredentialSource.SubjectTokenFormat))]
     public static async Task<GcsConnection> ConnectAsync(GcsEndpoint endpoint, StoreOptions options, CancellationToken ct,
-        Func<CancellationToken, Task<GoogleCredential>>? credentials = null)
+        Func<CancellationToken, Task<GoogleCredential>>? credentials = null, ILogger? logger = null)
     {
         GoogleCredential? credential = null;
         if (endpoint.Authenticated)
@@ -47,7 +50,7 @@ internal static class GcsClientFactory
                 throw GcsErrors.NoCredentials(e.Message);
             }
         }
-        var builder = new StorageClientBuilder { ApplicationName = "s3lo" };
+        var builder = new StorageClientBuilder { ApplicationName = "s3lo", HttpClientFactory = new GcsHttpClientFactory(IdleTimeout.FromEnvironment(), logger ?? NullLogger.Instance) };
         if (endpoint.BaseUri is { } baseUri) builder.BaseUri = baseUri.ToString();
         if (credential is null) builder.UnauthenticatedAccess = true;
         else builder.GoogleCredential = credential;

@@ -184,6 +184,24 @@ public sealed partial class GcsObjectStore : IObjectStore
         }
     }
 
+    /// <summary>ifGenerationMatch: the server deletes only the generation that was read.</summary>
+    public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
+    {
+        var generation = GenerationCondition(key, WriteCondition.IfMatch(etag));
+        try
+        {
+            await _client.DeleteObjectAsync(_bucket, key, new DeleteObjectOptions { IfGenerationMatch = generation }, ct).ConfigureAwait(false);
+        }
+        catch (GoogleApiException e) when (e.HttpStatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+        {
+            throw new PreconditionFailedException(DisplayName, key);
+        }
+        catch (Exception e) when (Map(e, "deleting " + key, ct) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
     public async Task DeleteAsync(string key, CancellationToken ct)
     {
         try

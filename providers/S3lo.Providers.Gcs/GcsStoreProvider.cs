@@ -25,7 +25,7 @@ public sealed class GcsStoreProvider(ILoggerFactory? loggers = null) : IObjectSt
 
     internal async Task<GcsObjectStore> OpenAsync(string bucket, StoreOptions options, GcsEndpoint endpoint, int chunkSize, CancellationToken ct)
     {
-        var connection = await GcsClientFactory.ConnectAsync(endpoint, options, ct, Credentials).ConfigureAwait(false);
+        var connection = await GcsClientFactory.ConnectAsync(endpoint, options, ct, Credentials, _logger).ConfigureAwait(false);
         GcsObjectStore store;
         try
         {

@@ -192,6 +192,20 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
         return Task.CompletedTask;
     }
 
+    /// <summary>Under the key's lock, like an IfMatch write: a write that lands first changes the tag and wins.</summary>
+    public Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        if (!Directory.Exists(Path.GetDirectoryName(path)!)) throw new PreconditionFailedException(DisplayName, key);
+        using (AcquireKeyLock(key))
+        {
+            CheckCondition(key, path, WriteCondition.IfMatch(etag));
+            File.Delete(path);
+        }
+        RemoveEmptyParents(Path.GetDirectoryName(path)!);
+        return Task.CompletedTask;
+    }
+
     public async Task<bool> TryCopyAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct)
     {
         await using var source = await OpenReadAsync(sourceKey, ct).ConfigureAwait(false);

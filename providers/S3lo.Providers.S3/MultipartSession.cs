@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
+using S3lo.Core.Net;
 using S3lo.Core.Storage;
 
 namespace S3lo.Providers.S3;
@@ -9,11 +11,17 @@ namespace S3lo.Providers.S3;
 internal sealed class MultipartSession
 {
     private static readonly TimeSpan AbortTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>Uploads this process gave up on but could not abort: the next upload of their key removes them.</summary>
+    private static readonly ConcurrentDictionary<string, byte> Abandoned = new(StringComparer.Ordinal);
+
+    /// <summary>How old another upload of a key must be to count as a leftover (S3LO_MULTIPART_GRACE, default 1 h).</summary>
+    public TimeSpan Grace { get; }
     private readonly S3ObjectStore _store;
 
-    private MultipartSession(S3ObjectStore store, string key, string uploadId)
+    private MultipartSession(S3ObjectStore store, string key, string uploadId, TimeSpan grace)
     {
         _store = store;
+        Grace = grace;
         Key = key;
         UploadId = uploadId;
     }
@@ -23,6 +31,8 @@ internal sealed class MultipartSession
 
     public static async Task<MultipartSession> StartAsync(S3ObjectStore store, string key, PutOptions options, CancellationToken ct)
     {
+        // Read before anything is uploaded, so a bad value is a usage error, not a failure at the end.
+        var grace = EnvironmentDuration.Read("S3LO_MULTIPART_GRACE", TimeSpan.FromHours(1));
         while (true)
         {
             var storageClass = store.Classes.For(options.Class);
@@ -34,7 +44,7 @@ internal sealed class MultipartSession
                 };
                 var response = await store.Client.InitiateMultipartUploadAsync(request, ct).ConfigureAwait(false);
                 if (!StorageClassPolicy.IsStandard(storageClass)) store.Classes.Settled = true;
-                return new MultipartSession(store, key, response.UploadId);
+                return new MultipartSession(store, key, response.UploadId, grace);
             }
             catch (AmazonS3Exception e) when (store.Classes.TryFallBack(e, storageClass, store.DisplayName, store.Warn))
             {
@@ -119,11 +129,11 @@ internal sealed class MultipartSession
         return new ObjectInfo(Key, size, DateTimeOffset.UtcNow, resultETag);
     }
 
-    /// <summary>Aborts even when the caller was cancelled (Ctrl+C); a failure here is logged, never thrown.</summary>
     /// <summary>
-    /// Uploads of this key that began before this one: leftovers of a killed or failed run, whose
-    /// parts would otherwise be stored (and billed) until a lifecycle rule removes them.
-    /// Best effort: a listing that fails finds nothing.
+    /// Uploads of this key that are leftovers of a killed or failed run, whose parts would otherwise
+    /// be stored (and billed) until a lifecycle rule removes them: begun more than <see cref="Grace"/>
+    /// before this one, or abandoned by this process. A younger upload may be another push's live
+    /// one (two pushes of one new layer): it is left alone. Best effort: a listing that fails finds nothing.
     /// </summary>
     public async Task<IReadOnlyList<string>> FindOlderUploadsAsync(CancellationToken ct)
     {
@@ -133,7 +143,9 @@ internal sealed class MultipartSession
                 new ListMultipartUploadsRequest { BucketName = _store.Bucket, Prefix = Key }, ct).ConfigureAwait(false);
             var uploads = (listing.MultipartUploads ?? []).Where(u => u.Key == Key).ToList();
             if (uploads.FirstOrDefault(u => u.UploadId == UploadId)?.Initiated is not { } ours) return [];
-            return uploads.Where(u => u.UploadId != UploadId && u.Initiated < ours).Select(u => u.UploadId).ToList();
+            var cutoff = ours - Grace;
+            return uploads.Where(u => u.UploadId != UploadId && (u.Initiated < cutoff || Abandoned.ContainsKey(u.UploadId)))
+                .Select(u => u.UploadId).ToList();
         }
         catch (AmazonS3Exception)
         {
@@ -157,6 +169,7 @@ internal sealed class MultipartSession
         }
     }
 
+    /// <summary>Aborts even when the caller was cancelled (Ctrl+C); a failure here is logged, never thrown.</summary>
     public async Task AbortAsync()
     {
         using var timeout = new CancellationTokenSource(AbortTimeout);
@@ -167,6 +180,7 @@ internal sealed class MultipartSession
         }
         catch (Exception e)
         {
+            Abandoned.TryAdd(UploadId, 0);
             _store.Logger.LogWarning("could not abort the multipart upload of {Store}/{Key} ({Error}); 's3lo clean' or a bucket lifecycle rule removes it",
                 _store.DisplayName, Key, e.Message);
         }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
@@ -11,9 +10,9 @@ using S3lo.Core.Storage;
 namespace S3lo.Providers.S3;
 
 /// <summary>
-/// One S3 bucket as an object store. Uploads read the caller's stream exactly once and never
-/// buffer it whole: a single PutObject up to <see cref="MultipartThreshold"/>, a parallel
-/// multipart upload above it (see <see cref="MultipartUpload"/>).
+/// One S3 bucket as an object store. Uploads read the caller's stream exactly once: a single
+/// PutObject from a pooled buffer up to <see cref="MultipartThreshold"/> (so the SDK can retry it),
+/// a parallel multipart upload above it (see <see cref="MultipartUpload"/>).
 /// </summary>
 public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
 {
@@ -140,54 +139,61 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(options);
-        if (length >= 0 && length <= MultipartThreshold) return await PutSingleAsync(key, content, length, options, ct).ConfigureAwait(false);
+        if (length >= 0 && length <= MultipartThreshold && length <= Array.MaxLength) return await PutSingleAsync(key, content, length, options, ct).ConfigureAwait(false);
         return await MultipartUpload.RunAsync(this, key, content, length, options, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// One PutObject from a pooled buffer: the source is read to its end first (where a verifying
+    /// stream checks its digest), so bad content never starts an upload, and the SDK can send the
+    /// bytes again after 503 SlowDown, a 5xx or a reset connection.
+    /// </summary>
     private async Task<ObjectInfo> PutSingleAsync(string key, Stream content, long length, PutOptions options, CancellationToken ct)
     {
         var storageClass = await StorageClassForPutAsync(key, options, ct).ConfigureAwait(false);
-        var body = new SinglePassUploadStream(content, length);
-        // RGW answers XAmzContentSHA256Mismatch to an empty aws-chunked body: check the source's
-        // (empty) end here and send an ordinary empty body.
-        if (length == 0) await body.ReadAsync(new byte[1], ct).ConfigureAwait(false);
-        while (true)
+        var buffer = length == 0 ? [] : Buffers.Rent((int)length);
+        try
         {
-            var request = new PutObjectRequest
+            var source = new SinglePassUploadStream(content, length);
+            await source.ReadExactlyAsync(buffer.AsMemory(0, (int)length), ct).ConfigureAwait(false);
+            // The read that must come back empty: only then is the source known complete (and verified).
+            await source.ReadAsync(new byte[1], ct).ConfigureAwait(false);
+            while (true)
             {
-                BucketName = Bucket, Key = key, InputStream = length == 0 ? new MemoryStream([], writable: false) : body,
-                AutoCloseStream = false, AutoResetStreamPosition = false, ContentType = options.ContentType, StorageClass = storageClass,
-            };
-            request.Headers.ContentLength = length;
-            ApplyPayloadMode(request);
-            if (length == 0) request.UseChunkEncoding = false;
-            ApplyCondition(request, options.Condition);
-            try
-            {
-                var response = await Client.PutObjectAsync(request, ct).ConfigureAwait(false);
-                _bucketConfirmed = true;
-                return new ObjectInfo(key, length, DateTimeOffset.UtcNow, response.ETag);
+                using var body = new MemoryStream(buffer, 0, (int)length, writable: false);
+                var request = new PutObjectRequest
+                {
+                    BucketName = Bucket, Key = key, InputStream = body, AutoCloseStream = false, AutoResetStreamPosition = true,
+                    ContentType = options.ContentType, StorageClass = storageClass,
+                };
+                request.Headers.ContentLength = length;
+                ApplyPayloadMode(request);
+                // RGW answers XAmzContentSHA256Mismatch to an empty aws-chunked body: send an ordinary empty one.
+                if (length == 0) request.UseChunkEncoding = false;
+                ApplyCondition(request, options.Condition);
+                try
+                {
+                    var response = await Client.PutObjectAsync(request, ct).ConfigureAwait(false);
+                    _bucketConfirmed = true;
+                    return new ObjectInfo(key, length, DateTimeOffset.UtcNow, response.ETag);
+                }
+                catch (AmazonS3Exception e) when (Classes.TryFallBack(e, storageClass, DisplayName, Warn))
+                {
+                    storageClass = S3StorageClass.Standard;
+                }
+                catch (AmazonS3Exception e) when (IsPreconditionFailure(e))
+                {
+                    throw new PreconditionFailedException(DisplayName, key);
+                }
+                catch (Exception e) when (Errors.Translate(e, "s3:PutObject", key, ct) is { } error)
+                {
+                    throw error;
+                }
             }
-            catch (Exception) when (body.SourceError is { } sourceError)
-            {
-                // The caller's stream failed (e.g. its digest did not match): that is the error to report.
-                ExceptionDispatchInfo.Throw(sourceError);
-            }
-            catch (AmazonS3Exception e) when (Classes.TryFallBack(e, storageClass, DisplayName, Warn))
-            {
-                // Refused before the body was sent (Expect: 100-continue): the stream is untouched.
-                if (body.BytesRead != 0)
-                    throw new S3loException($"{DisplayName} refused storage class {storageClass.Value} for {key}", "run the command again: STANDARD is used from the start then");
-                storageClass = S3StorageClass.Standard;
-            }
-            catch (AmazonS3Exception e) when (IsPreconditionFailure(e))
-            {
-                throw new PreconditionFailedException(DisplayName, key);
-            }
-            catch (Exception e) when (Errors.Translate(e, "s3:PutObject", key, ct) is { } error)
-            {
-                throw error;
-            }
+        }
+        finally
+        {
+            if (buffer.Length > 0) Buffers.Return(buffer);
         }
     }
 
@@ -247,6 +253,30 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
         catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchKey")
         {
             // Already gone (S3 itself answers 204; some compatible servers 404).
+        }
+        catch (Exception e) when (Errors.Translate(e, "s3:DeleteObject", key, ct) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    /// <summary>
+    /// DeleteObject with If-Match. Servers that ignore the header (Ceph RGW before Squid) would
+    /// delete unconditionally, so the tag is compared by a HEAD just before as well: the window
+    /// left there is one round trip, not the whole command.
+    /// </summary>
+    public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
+    {
+        if (await HeadAsync(key, ct).ConfigureAwait(false) is not { ETag: { } current } || !SameETag(current, etag))
+            throw new PreconditionFailedException(DisplayName, key);
+        try
+        {
+            await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key, IfMatch = ConditionETag(etag) }, ct)
+                .ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (IsPreconditionFailure(e) || e.ErrorCode == "NoSuchKey")
+        {
+            throw new PreconditionFailedException(DisplayName, key);
         }
         catch (Exception e) when (Errors.Translate(e, "s3:DeleteObject", key, ct) is { } error)
         {

@@ -3,11 +3,10 @@ using System.Runtime.ExceptionServices;
 namespace S3lo.Providers.S3;
 
 /// <summary>
-/// What PutObject reads: exactly <c>length</c> bytes of the caller's stream, and the source's end
-/// is read (where a verifying stream checks its digest) BEFORE the last bytes are handed out, so
-/// a source that fails at its end can never complete the upload. A source failure is remembered
-/// and rethrown on every later read: the SDK cannot re-send a half-read body, and the caller sees
-/// the source's own error rather than the SDK's wrapper.
+/// Exactly <c>length</c> bytes of the caller's stream, and the source's end is read (where a
+/// verifying stream checks its digest) BEFORE the last bytes are handed out, so a source that
+/// fails at its end can never complete an upload. A source failure is remembered and rethrown on
+/// every later read, so the caller sees the source's own error.
 /// </summary>
 internal sealed class SinglePassUploadStream(Stream source, long length) : Stream
 {

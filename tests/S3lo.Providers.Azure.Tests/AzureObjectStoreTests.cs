@@ -458,4 +458,18 @@ public class AzureObjectStoreTests
         Assert.That(blob.AccessTier, Is.EqualTo(AccessTier.Cool.ToString()));
         Assert.That(meta.AccessTier, Is.EqualTo(AccessTier.Hot.ToString()));
     }
+
+    [Test]
+    public async Task DeleteIfMatchRemovesTheVersionItReadAndRefusesAReplacedOne()
+    {
+        var first = await PutAsync("tag", [1, 2, 3]);
+        await PutAsync("tag", [4, 5, 6]);
+
+        Assert.ThrowsAsync<PreconditionFailedException>(() => _store.DeleteIfMatchAsync("tag", first.ETag!, None));
+        Assert.That(await GetAsync("tag"), Is.EqualTo(new byte[] { 4, 5, 6 }));
+
+        var current = await _store.HeadAsync("tag", None);
+        await _store.DeleteIfMatchAsync("tag", current!.ETag!, None);
+        Assert.That(await _store.HeadAsync("tag", None), Is.Null);
+    }
 }

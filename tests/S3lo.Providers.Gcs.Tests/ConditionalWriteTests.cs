@@ -79,4 +79,18 @@ public sealed class ConditionalWriteTests : BucketTest
 
         Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(10, 1)));
     }
+
+    [Test]
+    public async Task DeleteIfMatch_removes_the_generation_it_read_and_refuses_a_replaced_one()
+    {
+        var first = await PutAsync("tag", Bytes.Random(10, 1), PutOptions.Metadata);
+        await PutAsync("tag", Bytes.Random(10, 2), PutOptions.Metadata);
+
+        Assert.ThrowsAsync<PreconditionFailedException>(() => Store.DeleteIfMatchAsync("tag", first.ETag!, None));
+        Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(10, 2)));
+
+        var current = await Store.HeadAsync("tag", None);
+        await Store.DeleteIfMatchAsync("tag", current!.ETag!, None);
+        Assert.That(await Store.HeadAsync("tag", None), Is.Null);
+    }
 }

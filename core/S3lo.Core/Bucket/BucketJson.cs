@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 namespace S3lo.Core.Bucket;
 
 [JsonSerializable(typeof(List<HistoryEntry>))]
+[JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(IndexedLayer))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 internal sealed partial class BucketJsonContext : JsonSerializerContext

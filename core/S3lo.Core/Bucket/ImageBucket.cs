@@ -16,6 +16,8 @@ namespace S3lo.Core.Bucket;
 public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
 {
     private const int MaxHistoryEntries = 1000;
+    /// <summary>history.json stays under this; 1000 ordinary entries take about a tenth of it.</summary>
+    internal const int MaxHistoryBytes = 1 << 20;
     // Byte-for-byte what s3lo v1 writes.
     private static readonly byte[] OciLayoutBytes = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
 
@@ -43,7 +45,7 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
 
     /// <summary>
     /// Opens a blob; a large one (<paramref name="size"/> known, above <see cref="ParallelDownloadThreshold"/>)
-    /// in a remote store comes as ranges fetched in parallel.
+    /// in a remote store comes as ranges fetched in parallel. A remote read cut midway resumes where it stopped.
     /// </summary>
     public async Task<Stream> OpenBlobAsync(Digest digest, long size, CancellationToken ct)
     {
@@ -55,7 +57,13 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
                 if (await Store.HeadAsync(key, ct).ConfigureAwait(false) is null) throw new ObjectNotFoundException(Name, key);
                 return new ParallelRangeReadStream(Store, key, size, DownloadRangeSize, DownloadParallelism, ct);
             }
-            return await Store.OpenReadAsync(key, ct).ConfigureAwait(false);
+            var first = await Store.OpenReadAsync(key, ct).ConfigureAwait(false);
+            if (Store is ILocalFileStore) return first;
+            return new ResumingReadStream(first, size, async (offset, token) =>
+            {
+                var length = size >= 0 ? size : (await Store.HeadAsync(key, token).ConfigureAwait(false))?.Size ?? throw new ObjectNotFoundException(Name, key);
+                return await Store.OpenReadRangeAsync(key, offset, length - offset, token).ConfigureAwait(false);
+            }, $"{Name}/{key}");
         }
         catch (ObjectNotFoundException)
         {
@@ -109,11 +117,16 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
         await Store.PutAsync(BucketLayout.OciLayoutKey(repository, tag), layoutContent, layout.Length, PutOptions.Metadata, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The tag's pushes, newest first. A history over <see cref="MaxHistoryBytes"/> (written by
+    /// another tool, or damaged) yields the complete entries at its start: the newest ones.
+    /// </summary>
     public async Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(string repository, string tag, CancellationToken ct)
     {
         try
         {
-            var bytes = await ReadAllAsync(BucketLayout.HistoryKey(repository, tag), ct).ConfigureAwait(false);
+            var (bytes, whole) = await ReadPrefixAsync(BucketLayout.HistoryKey(repository, tag), MaxHistoryBytes, ct).ConfigureAwait(false);
+            if (!whole) return HistoryPrefix.Parse(bytes);
             return JsonSerializer.Deserialize(bytes, BucketJsonContext.Compact.ListHistoryEntry) ?? [];
         }
         catch (ObjectNotFoundException)
@@ -127,14 +140,38 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a push at the head of the history, rotating it: at most <see cref="MaxHistoryEntries"/>
+    /// entries and <see cref="MaxHistoryBytes"/> bytes, the oldest dropped first. The tag is already
+    /// committed when this runs, so the history's size never fails a push.
+    /// </summary>
     public async Task AppendHistoryAsync(string repository, string tag, HistoryEntry entry, CancellationToken ct)
     {
         var history = (await ReadHistoryAsync(repository, tag, ct).ConfigureAwait(false)).ToList();
         history.Insert(0, entry);
         if (history.Count > MaxHistoryEntries) history.RemoveRange(MaxHistoryEntries, history.Count - MaxHistoryEntries);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(history, BucketJsonContext.Compact.ListHistoryEntry);
+        while (bytes.Length > MaxHistoryBytes && history.Count > 1)
+        {
+            // Drop the oldest in proportion to the excess (at least one), then measure again.
+            var drop = Math.Max(1, (int)((long)history.Count * (bytes.Length - MaxHistoryBytes) / bytes.Length));
+            history.RemoveRange(history.Count - Math.Min(drop, history.Count - 1), Math.Min(drop, history.Count - 1));
+            bytes = JsonSerializer.SerializeToUtf8Bytes(history, BucketJsonContext.Compact.ListHistoryEntry);
+        }
         using var content = new MemoryStream(bytes, writable: false);
         await Store.PutAsync(BucketLayout.HistoryKey(repository, tag), content, bytes.Length, PutOptions.Metadata, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> bytes of an object, and whether that was all of it.</summary>
+    private async Task<(byte[] Bytes, bool Whole)> ReadPrefixAsync(string key, int limit, CancellationToken ct)
+    {
+        await using var stream = await Store.OpenReadAsync(key, ct).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while (buffer.Length <= limit && (n = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0) buffer.Write(chunk, 0, n);
+        var bytes = buffer.ToArray();
+        return bytes.Length > limit ? (bytes[..limit], false) : (bytes, true);
     }
 
     /// <summary>Every tag in the bucket as (repository, tag), in no promised order.</summary>
@@ -153,9 +190,19 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
     public async Task<bool> DeleteTagAsync(string repository, string tag, CancellationToken ct)
     {
         var manifestKey = BucketLayout.ManifestKey(repository, tag);
-        if (await Store.HeadAsync(manifestKey, ct).ConfigureAwait(false) is null) return false;
-        // The manifest goes first: from then on the tag is gone, whatever happens to the rest.
-        await Store.DeleteAsync(manifestKey, ct).ConfigureAwait(false);
+        if (await Store.HeadAsync(manifestKey, ct).ConfigureAwait(false) is not { } read) return false;
+        // The manifest goes first: from then on the tag is gone, whatever happens to the rest. Only the
+        // version read here is deleted: a push that moved the tag meanwhile keeps it (and its history).
+        try
+        {
+            if (read.ETag is { } etag) await Store.DeleteIfMatchAsync(manifestKey, etag, ct).ConfigureAwait(false);
+            else await Store.DeleteAsync(manifestKey, ct).ConfigureAwait(false);
+        }
+        catch (PreconditionFailedException)
+        {
+            throw new S3loException($"{repository}:{tag} in {Name} was changed by a push while delete ran; it was not deleted",
+                "check what the tag holds now ('s3lo inspect') and delete again if it should go");
+        }
         var signatures = BucketLayout.SignaturesPrefix(repository, tag);
         await foreach (var info in Store.ListAsync(signatures, ct).ConfigureAwait(false))
         {

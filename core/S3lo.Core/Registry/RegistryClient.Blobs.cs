@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
+using S3lo.Core.Streams;
 
 namespace S3lo.Core.Registry;
 
@@ -25,24 +26,52 @@ public sealed partial class RegistryClient
     /// Streams a blob. Redirects (to blob storage, a CDN) are followed without the registry's
     /// credentials. The bytes are not verified here: the caller wraps the stream in a
     /// <see cref="VerifyingReadStream"/> (the transfer engine does).
+    /// A connection cut mid-blob is resumed with a Range request from the first byte not yet read.
     /// </summary>
     public async Task<Stream> OpenBlobAsync(string repository, Digest digest, CancellationToken ct)
     {
+        var (first, length) = await OpenBlobAtAsync(repository, digest, 0, ct).ConfigureAwait(false);
+        return new ResumingReadStream(first, length,
+            async (offset, token) => (await OpenBlobAtAsync(repository, digest, offset, token).ConfigureAwait(false)).Body,
+            $"{Registry}/{repository}@{digest}", message => _options.Logger.LogDebug("registry: {Message}", message));
+    }
+
+    /// <summary>The blob from <paramref name="offset"/> on, and its whole length (-1 when not told).</summary>
+    private async Task<(Stream Body, long Length)> OpenBlobAtAsync(string repository, Digest digest, long offset, CancellationToken ct)
+    {
         CheckRepository(repository);
         var response = await SendAsync(HttpMethod.Get, $"v2/{repository}/blobs/{digest}", [RegistryRequestOptions.Pull(repository)],
-            null, followRedirects: true, ct).ConfigureAwait(false);
+            offset == 0 ? null : request => request.Headers.Range = new RangeHeaderValue(offset, null), followRedirects: true, ct).ConfigureAwait(false);
         try
         {
             if (response.StatusCode == HttpStatusCode.NotFound)
                 throw new NotFoundException($"blob {digest} not found in {Registry}/{repository}");
             if (!response.IsSuccessStatusCode)
                 throw await RegistryHttp.ErrorAsync(response, $"GET blob {Registry}/{repository}@{digest}", Registry, ct).ConfigureAwait(false);
-            return await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            var length = response.Content.Headers.ContentLength ?? -1;
+            if (offset == 0) return (body, length);
+            if (response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From == offset) return (body, -1);
+            // The server ignored the Range: skip what was already read.
+            _options.Logger.LogDebug("registry: {Registry} ignored a Range request; skipping {Offset} bytes", Registry, offset);
+            await SkipAsync(body, offset, ct).ConfigureAwait(false);
+            return (body, -1);
         }
         catch
         {
             response.Dispose();
             throw;
+        }
+    }
+
+    private static async Task SkipAsync(Stream body, long count, CancellationToken ct)
+    {
+        var buffer = new byte[81920];
+        while (count > 0)
+        {
+            var n = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), ct).ConfigureAwait(false);
+            if (n == 0) throw new IOException("the blob ended before the resume point");
+            count -= n;
         }
     }
 

@@ -124,5 +124,7 @@ public sealed partial class RegistryClient
     private static void AcceptManifests(HttpRequestMessage request)
     {
         foreach (var mediaType in ManifestMediaTypes) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
+        // A manifest is small: read whole inside the retry, so one stalled or cut mid-body is fetched again.
+        request.Options.Set(RegistryRequestOptions.BufferAnswer, true);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
+using S3lo.Core.Net;
 using S3lo.Core.References;
 using Microsoft.Extensions.Logging;
 
@@ -77,7 +78,9 @@ public sealed partial class RegistryClient : IDisposable
     private RegistryRetryHandler Retry(HttpMessageHandler inner) =>
         new(_options.MaxRetries, _options.RetryBaseDelay, _options.MaxRetryDelay, _options.Logger, _options.Time) { InnerHandler = inner };
 
-    private RegistryLoggingHandler Log(HttpMessageHandler inner) => new(_options.Logger) { InnerHandler = inner };
+    // The idle clock sits under the logging (a stall is logged like any failure) and the retry.
+    private RegistryLoggingHandler Log(HttpMessageHandler inner) =>
+        new(_options.Logger) { InnerHandler = new IdleTimeoutHandler(_options.IdleTimeout) { InnerHandler = inner } };
 
     /// <summary>
     /// The API root, found once with <c>GET /v2/</c>: https first; plain http only for loopback or

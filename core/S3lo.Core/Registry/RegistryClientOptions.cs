@@ -26,6 +26,9 @@ public sealed record RegistryClientOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A request with no byte moving for this long fails (and is retried); see <see cref="Net.IdleTimeout"/>.</summary>
+    public TimeSpan IdleTimeout { get; init; } = Net.IdleTimeout.FromEnvironment();
+
     /// <summary>Blobs up to this size are uploaded with one PUT; larger ones in PATCH chunks.</summary>
     public long MonolithicUploadLimit { get; init; } = 32L * 1024 * 1024;
 

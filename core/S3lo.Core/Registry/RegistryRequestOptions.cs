@@ -9,6 +9,14 @@ internal static class RegistryRequestOptions
     /// <summary>Set on probes that have a fallback (https before http): a failure must come back at once.</summary>
     public static readonly HttpRequestOptionsKey<bool> NoRetry = new("s3lo.registry.no-retry");
 
+    /// <summary>
+    /// Set on requests for small documents: the retry handler reads the body (when it declares at most
+    /// <see cref="MaxBufferedAnswer"/> bytes) before returning, so a body that stalls or breaks is retried too.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> BufferAnswer = new("s3lo.registry.buffer-answer");
+
+    public const int MaxBufferedAnswer = 4 * 1024 * 1024;
+
     public static string Pull(string repository) => $"repository:{repository}:pull";
 
     public static string PullPush(string repository) => $"repository:{repository}:pull,push";

@@ -21,6 +21,7 @@ internal sealed class RegistryRetryHandler(int maxRetries, TimeSpan baseDelay, T
             try
             {
                 response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                await BufferIfAskedAsync(request, response, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (retryable && attempt < maxRetries && IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
@@ -42,6 +43,22 @@ internal sealed class RegistryRetryHandler(int maxRetries, TimeSpan baseDelay, T
                 request.Method, RegistryRequestOptions.ForLog(request.RequestUri), (int)response.StatusCode, attempt + 1, maxRetries, delay.TotalSeconds);
             response.Dispose();
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads a small document's body now, so a stall or cut in it fails this attempt (and is retried).</summary>
+    private static async Task BufferIfAskedAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken ct)
+    {
+        if (!(request.Options.TryGetValue(RegistryRequestOptions.BufferAnswer, out var buffer) && buffer)) return;
+        if (response.Content.Headers.ContentLength is not (>= 0 and <= RegistryRequestOptions.MaxBufferedAnswer)) return;
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(RegistryRequestOptions.MaxBufferedAnswer, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
         }
     }
 

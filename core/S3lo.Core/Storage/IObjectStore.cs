@@ -33,6 +33,13 @@ public interface IObjectStore : IAsyncDisposable
     /// <summary>Deletes an object; deleting a missing object is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken ct);
 
+    /// <summary>
+    /// Deletes an object only while its version tag is still <paramref name="etag"/> (as
+    /// <see cref="HeadAsync"/> gave it); throws <see cref="PreconditionFailedException"/> when another
+    /// writer replaced it, so a delete never removes what it did not read.
+    /// </summary>
+    Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct);
+
     /// <summary>Server-side copy inside this store; false when the store cannot copy (the caller streams instead).</summary>
     Task<bool> TryCopyAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct);
 }

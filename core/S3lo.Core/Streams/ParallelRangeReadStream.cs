@@ -80,7 +80,9 @@ public sealed class ParallelRangeReadStream : Stream
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         try
         {
-            await using var range = await _store.OpenReadRangeAsync(_key, offset, size, ct).ConfigureAwait(false);
+            var first = await _store.OpenReadRangeAsync(_key, offset, size, ct).ConfigureAwait(false);
+            await using var range = new ResumingReadStream(first, size,
+                (done, token) => _store.OpenReadRangeAsync(_key, offset + done, size - done, token), $"{_store.DisplayName}/{_key}");
             await range.ReadExactlyAsync(buffer.AsMemory(0, size), ct).ConfigureAwait(false);
             return new Range(buffer, size);
         }
