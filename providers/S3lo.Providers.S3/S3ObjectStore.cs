@@ -40,8 +40,12 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
     /// <summary>The region requests are signed for (configured, discovered, or us-east-1 for custom endpoints).</summary>
     public string Region { get; }
 
-    /// <summary>Objects up to this size go up in one PutObject; larger ones (and unknown lengths) as multipart.</summary>
-    public long MultipartThreshold { get; set; } = 64 * MiB;
+    /// <summary>
+    /// Objects up to this size go up in one PutObject; larger ones (and unknown lengths) as multipart.
+    /// A single PUT is held in memory so it can be retried: 8 MiB (the AWS CLI's default threshold)
+    /// keeps a push at concurrency 8 within 64 MiB of upload buffers.
+    /// </summary>
+    public long MultipartThreshold { get; set; } = 8 * MiB;
 
     /// <summary>Multipart part size (at least 5 MiB, S3's minimum); grown for objects over 10,000 parts.</summary>
     public int PartSize

@@ -165,7 +165,7 @@ public sealed class RegistryCredentialBindingTests
         registry.Seed("a", "1");
         using var store = new TempStore();
 
-        var r = Copy($"{registry.Authority}/a:1", store.Ref("a:1"), "--creds", "user:secret", "--verbose");
+        var r = Copy($"{registry.Authority}/a:1", store.Ref("a:1"), "--src-creds", "user:secret", "--verbose");
 
         Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString);
         Assert.That(Sent(registry), Is.EqualTo(new[] { "" }), "the token was asked for anonymously");
@@ -197,7 +197,7 @@ public sealed class RealRegistryCredentialTests
     }
 
     [Test]
-    public void CredsLogInToTheDestinationRegistryThenToTheOnlyRegistryEnd()
+    public void CredsLogInToTheDestinationRegistryAndSrcCredsToTheSource()
     {
         using var fixture = TempStore.CopyOf(Repo.FixtureStore);
         using var back = new TempStore();
@@ -215,7 +215,7 @@ public sealed class RealRegistryCredentialTests
         var toGuarded = Run("copy", open, guarded, "--creds", creds);
         Assert.That(toGuarded.ExitCode, Is.EqualTo(0), toGuarded.ToString);
 
-        var fromGuarded = Run("copy", guarded, back.Ref("alpine:3"), "--creds", creds);
+        var fromGuarded = Run("copy", guarded, back.Ref("alpine:3"), "--src-creds", creds);
         Assert.That(fromGuarded.ExitCode, Is.EqualTo(0), fromGuarded.ToString);
         Assert.That(StoreChecker.Problems(back.Root), Is.Empty);
     }
