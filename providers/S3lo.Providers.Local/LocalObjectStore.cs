@@ -127,9 +127,14 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
         }
     }
 
+    /// <summary>
+    /// The key's lock file in <c>.s3lo-tmp/</c> (created, and checked for a symlink, by
+    /// <see cref="StagingDirectory"/>: a v1 store or a fresh copy may not have it yet).
+    /// Only a lock held by another writer is waited for; any other failure is reported at once.
+    /// </summary>
     private FileStream AcquireKeyLock(string key)
     {
-        var lockPath = Path.Combine(_tempDirectory, "lock-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))));
+        var lockPath = Path.Combine(StagingDirectory, "lock-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))));
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
@@ -137,8 +142,10 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
             {
                 return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException e) when (e is not (DirectoryNotFoundException or FileNotFoundException or PathTooLongException))
             {
+                if (DateTime.UtcNow >= deadline)
+                    throw new S3loException($"{key} in {DisplayName} stayed locked for 30 s", "another s3lo process is writing it; run the command again when it is done");
                 Thread.Sleep(10);
             }
         }

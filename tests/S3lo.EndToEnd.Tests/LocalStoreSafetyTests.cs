@@ -37,6 +37,20 @@ public sealed class LocalStoreSafetyTests
     }
 
     [Test]
+    public void DeleteWorksInAStoreThatNeverHadATempDirectory()
+    {
+        // A v1 store (or one restored from a backup) has no .s3lo-tmp/: delete's lock must create it.
+        using var store = TempStore.CopyOf(Repo.FixtureStore);
+        Assert.That(Directory.Exists(Path.Combine(store.Root, ".s3lo-tmp")), Is.False, "the fixture has no temp directory");
+
+        var delete = S3loBinary.Run("delete", store.Ref("alpine:latest"));
+
+        Assert.That(delete.ExitCode, Is.EqualTo(0), delete.ToString);
+        Assert.That(File.Exists(Path.Combine(store.Root, "manifests", "alpine", "latest", "manifest.json")), Is.False);
+        Assert.That(S3loBinary.Run("list", store.Url).Stdout, Is.Empty);
+    }
+
+    [Test]
     public void ASymlinkedManifestIsRefusedNotRead()
     {
         using var store = TempStore.CopyOf(Repo.FixtureStore);

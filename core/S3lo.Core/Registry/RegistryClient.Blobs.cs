@@ -127,7 +127,7 @@ public sealed partial class RegistryClient
                 await ReadFullyAsync(content, buffer, (int)size, digest, 0, size, ct).ConfigureAwait(false);
                 await EnsureEndAsync(content, digest, size, ct).ConfigureAwait(false);
                 final = await SendToAsync(HttpMethod.Put, RegistryHttp.WithQuery(location, "digest", digest.ToString()), scopes,
-                    request => request.Content = Octets(buffer, buffer.Length), followRedirects: false, ct).ConfigureAwait(false);
+                    request => Commit(request, Octets(buffer, buffer.Length)), followRedirects: false, ct).ConfigureAwait(false);
             }
             else
             {
@@ -142,7 +142,7 @@ public sealed partial class RegistryClient
                 }
                 await EnsureEndAsync(content, digest, size, ct).ConfigureAwait(false);
                 final = await SendToAsync(HttpMethod.Put, RegistryHttp.WithQuery(location, "digest", digest.ToString()), scopes,
-                    request => request.Content = Octets([], 0), followRedirects: false, ct).ConfigureAwait(false);
+                    request => Commit(request, Octets([], 0)), followRedirects: false, ct).ConfigureAwait(false);
             }
             using (final)
             {
@@ -157,6 +157,16 @@ public sealed partial class RegistryClient
             await CancelUploadAsync(location, scopes).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The closing PUT: a registry may hash or move a multi-GB blob before it answers, silent all the
+    /// while, so only the answer's body is idle-watched (a re-sent commit would find the session gone).
+    /// </summary>
+    private static void Commit(HttpRequestMessage request, HttpContent content)
+    {
+        request.Content = content;
+        request.Options.Set(Net.IdleTimeoutHandler.AnswerOnly, true);
     }
 
     private async Task<Uri> StartUploadAsync(string repository, string what, CancellationToken ct)

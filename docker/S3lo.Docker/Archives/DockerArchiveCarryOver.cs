@@ -7,7 +7,8 @@ namespace S3lo.Docker.Archives;
 /// Carries the images of a docker-archive already at FILE into the one being written, so one archive holds
 /// several tags (as <c>docker save a b</c> writes) and concurrent copies to FILE lose none: the files its
 /// manifest.json names are appended, and its entries are returned with the new image's name taken off
-/// them (that name now means the new image). Something at FILE that is no docker-archive is replaced.
+/// them (that name now means the new image; an image left with no name is dropped). Something at FILE
+/// that is no docker-archive is replaced.
 /// </summary>
 internal static class DockerArchiveCarryOver
 {
@@ -24,7 +25,10 @@ internal static class DockerArchiveCarryOver
         foreach (var entry in entries)
         {
             var tags = entry.RepoTags?.Where(t => t != repoTag).ToList();
-            // Untagged now and the same image as the new one: nothing left that the new entry lacks.
+            // The new image took this one's last name: left untagged it would only grow the file and
+            // come back from `docker load` as a dangling image, so it goes, as a re-tag does in docker.
+            if (entry.RepoTags is { Count: > 0 } && tags is not { Count: > 0 }) continue;
+            // Untagged already and the same image as the new one: nothing left that the new entry lacks.
             if (entry.Config == configPath && tags is not { Count: > 0 }) continue;
             kept.Add(entry with { RepoTags = tags is { Count: > 0 } ? tags : null });
         }

@@ -140,6 +140,25 @@ public sealed class DockerArchiveEndpointTests
         Assert.That(b.Manifest!.Config.Digest, Is.EqualTo(second.Root.Manifest!.Config.Digest));
         Assert.That(reused.Manifest!.Config.Digest, Is.EqualTo(second.Root.Manifest!.Config.Digest));
         Assert.That((await RootOf(file, "example/app:b")).Digest, Is.EqualTo(b.Digest), "the other tag is kept");
+        Assert.That(ArchiveRepoTags(file).Order(StringComparer.Ordinal), Is.EqualTo(new[] { "example/app:a", "example/app:b" }),
+            "the first image lost its only name: it is dropped, not kept as a dangling image");
+    }
+
+    // One line per image in the archive's manifest.json: its RepoTags, sorted and space-separated.
+    private static string[] ArchiveRepoTags(string file)
+    {
+        using var reader = new System.Formats.Tar.TarReader(File.OpenRead(file));
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.Name.TrimStart('.', '/') != "manifest.json") continue;
+            using var manifest = System.Text.Json.JsonDocument.Parse(entry.DataStream!);
+            return manifest.RootElement.EnumerateArray()
+                .Select(e => e.TryGetProperty("RepoTags", out var tags) && tags.ValueKind == System.Text.Json.JsonValueKind.Array
+                    ? string.Join(' ', tags.EnumerateArray().Select(t => t.GetString()).Order(StringComparer.Ordinal))
+                    : "")
+                .ToArray();
+        }
+        throw new AssertionException("no manifest.json in " + file);
     }
 
     private static async Task<ManifestBlob> RootOf(string file, string repoTag)
