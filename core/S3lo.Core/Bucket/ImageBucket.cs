@@ -203,6 +203,8 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
             throw new S3loException($"{repository}:{tag} in {Name} was changed by a push while delete ran; it was not deleted",
                 "check what the tag holds now ('s3lo inspect') and delete again if it should go");
         }
+        // A push that landed right after the manifest went owns the tag again, with its own history.
+        if (await Store.HeadAsync(manifestKey, ct).ConfigureAwait(false) is not null) return true;
         var signatures = BucketLayout.SignaturesPrefix(repository, tag);
         await foreach (var info in Store.ListAsync(signatures, ct).ConfigureAwait(false))
         {

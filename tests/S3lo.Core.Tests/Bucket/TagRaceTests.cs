@@ -38,7 +38,7 @@ public sealed class TagRaceTests
         var pushed = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(image.Bytes).Replace("}", " }"));
         // The push lands right after delete read the tag. A fake only for that timing (a real race
         // cannot be forced deterministically); the local provider underneath does the real check.
-        var racing = new PushAfterHead(_store, ManifestKey, () => PutAsync(ManifestKey, pushed));
+        var racing = new PushOnce(_store, nameof(IObjectStore.HeadAsync), ManifestKey, () => PutAsync(ManifestKey, pushed));
         var bucket = new ImageBucket(racing);
 
         var error = Assert.ThrowsAsync<S3loException>(async () => await bucket.DeleteTagAsync("app", "v1", None));
@@ -46,6 +46,24 @@ public sealed class TagRaceTests
         Assert.That(error!.Message, Does.StartWith("app:v1 in local://").And.EndWith("was changed by a push while delete ran; it was not deleted"));
         Assert.That(error.ExitCode, Is.EqualTo(ExitCodes.Failed));
         Assert.That(await ReadAsync(ManifestKey), Is.EqualTo(pushed));
+    }
+
+    [Test]
+    public async Task APushThatLandsRightAfterTheManifestWentKeepsItsHistory()
+    {
+        var image = await new ImageBuilder(new ImageBucket(_store)).PutImageAsync("linux", "amd64", null, seed: 3);
+        await PutAsync(ManifestKey, image.Bytes);
+        var history = Encoding.UTF8.GetBytes("""[{"pushed_at":"2026-12-01T00:00:00Z","digest":"sha256:1","size_bytes":1}]""");
+        var racing = new PushOnce(_store, nameof(IObjectStore.DeleteIfMatchAsync), ManifestKey, async () =>
+        {
+            await PutAsync(ManifestKey, image.Bytes);
+            await PutAsync("manifests/app/v1/history.json", history);
+        });
+
+        Assert.That(await new ImageBucket(racing).DeleteTagAsync("app", "v1", None), Is.True);
+
+        Assert.That(await ReadAsync(ManifestKey), Is.EqualTo(image.Bytes), "the new push's tag stands");
+        Assert.That(await ReadAsync("manifests/app/v1/history.json"), Is.EqualTo(history), "and so does its history");
     }
 
     [Test]
@@ -91,8 +109,8 @@ public sealed class TagRaceTests
         return buffer.ToArray();
     }
 
-    /// <summary>The real store, with a push run once right after the first HEAD of one key.</summary>
-    private sealed class PushAfterHead(IObjectStore inner, string key, Func<Task> push) : IObjectStore
+    /// <summary>The real store, with a push run once right after the first HEAD or conditional delete of one key.</summary>
+    private sealed class PushOnce(IObjectStore inner, string after, string key, Func<Task> push) : IObjectStore
     {
         private bool _pushed;
 
@@ -101,13 +119,22 @@ public sealed class TagRaceTests
         public async Task<ObjectInfo?> HeadAsync(string k, CancellationToken ct)
         {
             var info = await inner.HeadAsync(k, ct);
-            if (k == key && !_pushed)
-            {
-                _pushed = true;
-                await Task.Delay(20, ct); // a new modification time, as a later write has
-                await push();
-            }
+            await PushIfDueAsync(nameof(HeadAsync), k, ct);
             return info;
+        }
+
+        public async Task DeleteIfMatchAsync(string k, string etag, CancellationToken ct)
+        {
+            await inner.DeleteIfMatchAsync(k, etag, ct);
+            await PushIfDueAsync(nameof(DeleteIfMatchAsync), k, ct);
+        }
+
+        private async Task PushIfDueAsync(string operation, string k, CancellationToken ct)
+        {
+            if (operation != after || k != key || _pushed) return;
+            _pushed = true;
+            await Task.Delay(20, ct); // a new modification time, as a later write has
+            await push();
         }
 
         public Task<Stream> OpenReadAsync(string k, CancellationToken ct) => inner.OpenReadAsync(k, ct);
@@ -115,7 +142,6 @@ public sealed class TagRaceTests
         public Task<ObjectInfo> PutAsync(string k, Stream content, long length, PutOptions options, CancellationToken ct) => inner.PutAsync(k, content, length, options, ct);
         public IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, CancellationToken ct) => inner.ListAsync(prefix, ct);
         public Task DeleteAsync(string k, CancellationToken ct) => inner.DeleteAsync(k, ct);
-        public Task DeleteIfMatchAsync(string k, string etag, CancellationToken ct) => inner.DeleteIfMatchAsync(k, etag, ct);
         public Task<bool> TryCopyAsync(string source, string destination, PutOptions options, CancellationToken ct) => inner.TryCopyAsync(source, destination, options, ct);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
