@@ -13,8 +13,9 @@ namespace S3lo.Core.Archives;
 /// spooled next to the file), manifests, then index.json on commit. Everything goes to a temp file of its own
 /// next to FILE, renamed to FILE only once complete: a failed copy leaves no file at FILE. The commit holds
 /// FILE's lock (<see cref="ArchiveTemp.LockPath"/>) and carries over what an existing OCI archive at FILE
-/// holds — its blobs and index entries, except an entry of the same tag, which this image replaces — so
-/// several tags share one archive as they share one oci: layout, and concurrent copies lose none.
+/// holds — its index entries, except an entry of the same tag, which this image replaces, and the blobs the
+/// kept entries reach — so several tags share one archive as they share one oci: layout, concurrent copies
+/// lose none, and a tag copied again and again does not keep its old layers.
 /// Something at FILE that is no OCI archive is replaced. Entries are deterministic (mtime 0, uid/gid 0, 0644).
 /// </summary>
 public sealed class OciArchiveDestination : IImageDestination
@@ -101,8 +102,8 @@ public sealed class OciArchiveDestination : IImageDestination
         {
             await PutManifestLockedAsync(root, token).ConfigureAwait(false);
             using var fileLock = await FileLock.AcquireAsync(ArchiveTemp.LockPath(FullPath), Name, token).ConfigureAwait(false);
-            var existing = await CarryOverAsync(token).ConfigureAwait(false);
-            var index = OciLayout.WithEntry(existing, OciLayout.EntryFor(root, Tag), Tag, out previous);
+            ImageIndex index;
+            (index, previous) = await CarryOverAsync(OciLayout.EntryFor(root, Tag), token).ConfigureAwait(false);
             await WriteEntryAsync(() => _tar!.FileAsync(OciLayout.IndexFileName, OciLayout.SerializeIndex(index), token)).ConfigureAwait(false);
             await WriteEntryAsync(() => _tar!.EndAsync(token)).ConfigureAwait(false);
             await _output!.FlushAsync(token).ConfigureAwait(false);
@@ -117,12 +118,16 @@ public sealed class OciArchiveDestination : IImageDestination
     }
 
     /// <summary>
-    /// Appends the blobs of the OCI archive now at FILE that this copy did not write, and returns its index;
-    /// null when there is none (or something else is there, which is then replaced). Runs under FILE's lock.
+    /// The index FILE gets: the one of the OCI archive now at FILE with <paramref name="entry"/> set (or a new one
+    /// when there is none, or something else is there, which is then replaced). Appends the blobs of the old
+    /// archive that the entries kept in it reach and this copy did not write: a replaced tag's layers and blobs
+    /// nothing points to are dropped, so re-copying a tag into one file does not grow it forever. Runs under FILE's lock.
     /// </summary>
-    private async Task<ImageIndex?> CarryOverAsync(CancellationToken ct)
+    private async Task<(ImageIndex Index, Digest? Previous)> CarryOverAsync(Descriptor entry, CancellationToken ct)
     {
-        if (!System.IO.File.Exists(FullPath)) return null;
+        Digest? previous;
+        var fresh = OciLayout.WithEntry(null, entry, Tag, out previous);
+        if (!System.IO.File.Exists(FullPath)) return (fresh, previous);
         TarLayoutFiles files;
         try
         {
@@ -130,33 +135,36 @@ public sealed class OciArchiveDestination : IImageDestination
         }
         catch (S3loException)
         {
-            return null;
+            return (fresh, previous);
         }
         using (files)
         {
-            ImageIndex index;
+            ImageIndex existing;
             try
             {
                 await using (var layout = await files.OpenAsync(OciLayout.LayoutFileName, ct).ConfigureAwait(false))
                     OciLayout.CheckLayoutFile(await OciLayout.ReadCappedAsync(layout, OciLayout.MaxLayoutFileBytes, Name, ct).ConfigureAwait(false), Name);
                 await using var stream = await files.OpenAsync(OciLayout.IndexFileName, ct).ConfigureAwait(false);
-                index = OciLayout.ParseIndex(await OciLayout.ReadCappedAsync(stream, OciLayout.MaxIndexBytes, Name, ct).ConfigureAwait(false), Name);
+                existing = OciLayout.ParseIndex(await OciLayout.ReadCappedAsync(stream, OciLayout.MaxIndexBytes, Name, ct).ConfigureAwait(false), Name);
             }
             catch (S3loException)
             {
-                return null;
+                return (fresh, previous);
             }
+            // The resulting index first: only what its entries reach is worth carrying.
+            var index = OciLayout.WithEntry(existing, entry, Tag, out previous);
+            var reachable = await ReachableBlobs.FindAsync(files, index.Manifests, $"the existing {Name}", ct).ConfigureAwait(false);
             foreach (var name in files.Names.Order(StringComparer.Ordinal))
             {
                 if (!name.StartsWith(OciLayout.Sha256Directory + "/", StringComparison.Ordinal)) continue;
                 var digest = "sha256:" + name[(OciLayout.Sha256Directory.Length + 1)..];
-                if (!Digest.TryParse(digest, out var parsed) || _written.ContainsKey(digest)) continue;
+                if (!Digest.TryParse(digest, out var parsed) || !reachable.Contains(digest) || _written.ContainsKey(digest)) continue;
                 var size = (await files.SizeAsync(name, ct).ConfigureAwait(false))!.Value;
                 await using var blob = await files.OpenAsync(name, ct).ConfigureAwait(false);
                 await WriteEntryAsync(() => _tar!.FileAsync(OciLayout.BlobName(parsed), blob, size, $"blob {digest} of the existing {Name}", ct)).ConfigureAwait(false);
                 _written[digest] = 0;
             }
-            return index;
+            return (index, previous);
         }
     }
 
