@@ -1,8 +1,8 @@
 namespace S3lo.Core.Net;
 
 /// <summary>
-/// The idle clock of one stream or request: one timer, ticking about every idle/4, cancels <see cref="Token"/>
-/// once a wait (<see cref="Begin"/> to <see cref="End"/>) has gone longer than the idle timeout without a
+/// The idle clock of one stream or request: one timer, ticking about every idle/4, cancels the token of
+/// a wait (<see cref="Begin"/> to <see cref="End"/>) that has gone longer than the idle timeout without a
 /// sign of life (<see cref="Touch"/>). A wait costs two stores of the clock, not a timer and a token source
 /// of its own: a 10 GB body is hundreds of thousands of reads. Waits do not overlap (a stream's reads are
 /// one at a time); <see cref="Touch"/> may come from any thread.
@@ -21,11 +21,6 @@ internal sealed class IdleWatchdog : IDisposable
     private bool _spent;
 
     public IdleWatchdog(TimeSpan idle) => _idle = idle;
-
-    public TimeSpan Idle => _idle;
-
-    /// <summary>Cancelled when the current wait went idle for too long.</summary>
-    public CancellationToken Token => _source.Token;
 
     internal bool Ticking => _timer is not null;
 
