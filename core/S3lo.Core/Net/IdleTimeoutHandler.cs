@@ -26,19 +26,19 @@ public sealed class IdleTimeoutHandler(TimeSpan idle) : DelegatingHandler
             answer.Content = new IdleTimeoutContent(answer.Content, Idle);
             return answer;
         }
-        using var watch = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watch.Token);
+        using var watchdog = new IdleWatchdog(Idle);
+        var watch = watchdog.Begin();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watch);
         var bodyDone = request.Content is null;
         if (request.Content is { } content)
         {
             // Every chunk written restarts the clock; the end of the body starts the wait for the answer.
-            request.Content = new ActivityContent(content, Touch, () =>
+            request.Content = new ActivityContent(content, watchdog.Touch, () =>
             {
                 bodyDone = true;
-                Touch();
+                watchdog.Touch();
             });
         }
-        watch.CancelAfter(Idle);
         HttpResponseMessage response;
         try
         {
@@ -52,20 +52,8 @@ public sealed class IdleTimeoutHandler(TimeSpan idle) : DelegatingHandler
                 $"{phase}: nothing for {IdleTimeout.Describe(Idle)} ({IdleTimeout.Variable})",
                 new IdleTimeoutException($"idle for {IdleTimeout.Describe(Idle)}"));
         }
-        watch.CancelAfter(Timeout.InfiniteTimeSpan);
+        watchdog.End();
         response.Content = new IdleTimeoutContent(response.Content, Idle);
         return response;
-
-        void Touch()
-        {
-            try
-            {
-                watch.CancelAfter(Idle);
-            }
-            catch (ObjectDisposedException)
-            {
-                // The answer came before the whole body was sent (an early error): nothing left to watch.
-            }
-        }
     }
 }
