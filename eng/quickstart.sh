@@ -56,8 +56,9 @@ fi
 echo "quickstart: done; the store is $STORE"
 echo
 echo "next:"
-echo "  export PATH=\"$ROOT/artifacts/linux-x64:\$PATH\""
-echo "  s3lo --help"
-echo "  s3lo copy alpine:3.23 local://$STORE/alpine:3.23      # from Docker Hub, no Docker needed"
-echo "  s3lo push IMAGE:TAG s3://BUCKET/IMAGE:TAG              # AWS credentials as the aws CLI finds them"
-echo "  .ci/run                                                # the whole test suite"
+next() { printf '  %-62s # %s\n' "$1" "$2"; }
+next "export PATH=\"$ROOT/artifacts/linux-x64:\$PATH\"" "s3lo on your PATH"
+next "s3lo --help" "commands, flags, reference syntax"
+next "s3lo copy alpine:3.23 local://$STORE/alpine:3.23" "from Docker Hub, no Docker needed"
+next "s3lo push IMAGE:TAG s3://BUCKET/IMAGE:TAG" "AWS credentials as the aws CLI finds them"
+next ".ci/run" "the whole test suite"
