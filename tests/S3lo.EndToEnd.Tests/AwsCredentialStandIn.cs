@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Web;
 
@@ -22,17 +21,15 @@ public sealed class AwsCredentialStandIn : IDisposable
     public const string RefreshedSsoToken = "refreshed-sso-access-token";
     private const string ImdsToken = "imds-session-token";
 
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackHttpServer _server;
     private readonly string _accessKey = Required("AWS_ACCESS_KEY_ID");
     private readonly string _secretKey = Required("AWS_SECRET_ACCESS_KEY");
     private readonly List<SeenRequest> _requests = [];
 
     public AwsCredentialStandIn()
     {
-        Url = $"http://127.0.0.1:{FreePort()}";
-        _listener.Prefixes.Add(Url + "/");
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
+        _server = new LoopbackHttpServer(AnswerAsync);
+        Url = $"http://{_server.Authority}";
     }
 
     /// <summary>The base URL, for AWS_ENDPOINT_URL_STS and the like.</summary>
@@ -48,30 +45,6 @@ public sealed class AwsCredentialStandIn : IDisposable
 
     /// <summary>The session token handed out by the source named (sts, sso, container, imds).</summary>
     public static string SessionToken(string source) => $"{source}-session-token";
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            try
-            {
-                await AnswerAsync(context);
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException)
-            {
-                // The client went away; the test sees that in the binary's result.
-            }
-        }
-    }
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
@@ -98,7 +71,6 @@ public sealed class AwsCredentialStandIn : IDisposable
         var bytes = Encoding.UTF8.GetBytes(answer);
         context.Response.ContentLength64 = bytes.Length;
         await context.Response.OutputStream.WriteAsync(bytes);
-        context.Response.Close();
     }
 
     private (int, string, string) Sts(Dictionary<string, string> form)
@@ -164,19 +136,12 @@ public sealed class AwsCredentialStandIn : IDisposable
         return (200, "application/x-amz-json-1.1", $$"""{"authorizationData":[{"authorizationToken":"{{token}}","expiresAt":{{expires}}}]}""");
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
     private static string Required(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
             ? value
             : throw new AssertionException($"{variable} is not set: start the test services and eval \"$(eng/services.sh env)\"");
 
-    public void Dispose() => _listener.Close();
+    public void Dispose() => _server.Dispose();
 
     public sealed record SeenRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -17,8 +16,8 @@ namespace S3lo.EndToEnd.Tests;
 /// </summary>
 public sealed class RecordingRegistry : IDisposable
 {
-    private readonly HttpListener _registry = new();
-    private readonly HttpListener _tokens = new();
+    private readonly LoopbackHttpServer _registry;
+    private readonly LoopbackHttpServer _tokens;
     private readonly ConcurrentDictionary<string, (byte[] Body, string MediaType)> _manifests = new();
     private readonly ConcurrentDictionary<string, byte[]> _blobs = new();
     private readonly ConcurrentDictionary<string, MemoryStream> _uploads = new();
@@ -29,20 +28,14 @@ public sealed class RecordingRegistry : IDisposable
     /// <param name="tokenHost">Where its token server listens; the registry's host by default.</param>
     public RecordingRegistry(string host, string? tokenHost = null)
     {
-        Authority = $"{host}:{FreePort(host)}";
-        TokenAuthority = $"{tokenHost ?? host}:{FreePort(tokenHost ?? host)}";
-        _registry.Prefixes.Add($"http://{Authority}/");
-        _tokens.Prefixes.Add($"http://{TokenAuthority}/");
-        _registry.Start();
-        _tokens.Start();
-        _ = Task.Run(() => ServeAsync(_registry, RegistryAsync));
-        _ = Task.Run(() => ServeAsync(_tokens, TokenAsync));
+        _registry = new LoopbackHttpServer(RegistryAsync, host);
+        _tokens = new LoopbackHttpServer(TokenAsync, tokenHost ?? host);
     }
 
     /// <summary>host:port, the registry part of references.</summary>
-    public string Authority { get; }
+    public string Authority => _registry.Authority;
 
-    public string TokenAuthority { get; }
+    public string TokenAuthority => _tokens.Authority;
 
     /// <summary>The Authorization header of every token request, "" when there was none.</summary>
     public ConcurrentQueue<string> TokenRequests { get; } = new();
@@ -72,7 +65,7 @@ public sealed class RecordingRegistry : IDisposable
     private async Task TokenAsync(HttpListenerContext context)
     {
         TokenRequests.Enqueue(context.Request.Headers["Authorization"] ?? "");
-        await WriteAsync(context, 200, Encoding.UTF8.GetBytes($$"""{"token":"{{_token}}","expires_in":300}"""), "application/json");
+        await LoopbackHttpServer.WriteAsync(context, 200, Encoding.UTF8.GetBytes($$"""{"token":"{{_token}}","expires_in":300}"""), "application/json");
     }
 
     private async Task RegistryAsync(HttpListenerContext context)
@@ -81,15 +74,15 @@ public sealed class RecordingRegistry : IDisposable
         RegistryRequests.Enqueue(request.Headers["Authorization"] ?? "");
         if (request.Headers["Authorization"] != "Bearer " + _token)
         {
-            await WriteAsync(context, 401, """{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"""u8.ToArray(), "application/json",
-                new() { ["WWW-Authenticate"] = $"Bearer realm=\"http://{TokenAuthority}/token\",service=\"recording\"" });
+            await LoopbackHttpServer.WriteAsync(context, 401, """{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"""u8.ToArray(), "application/json",
+                new Dictionary<string, string> { ["WWW-Authenticate"] = $"Bearer realm=\"http://{TokenAuthority}/token\",service=\"recording\"" });
             return;
         }
         var path = request.Url!.AbsolutePath;
         var method = request.HttpMethod;
         if (path == "/v2/")
         {
-            await WriteAsync(context, 200, "{}"u8.ToArray(), "application/json");
+            await LoopbackHttpServer.WriteAsync(context, 200, "{}"u8.ToArray(), "application/json");
             return;
         }
         var body = await ReadBodyAsync(request);
@@ -102,14 +95,14 @@ public sealed class RecordingRegistry : IDisposable
                 var entry = (body, request.ContentType ?? "");
                 _manifests[$"{repository}:{reference}"] = entry;
                 _manifests[$"{repository}:{digest}"] = entry;
-                await WriteAsync(context, 201, null, null, new() { ["Docker-Content-Digest"] = digest });
+                await LoopbackHttpServer.WriteAsync(context, 201, null, null, new Dictionary<string, string> { ["Docker-Content-Digest"] = digest });
             }
             else if (_manifests.TryGetValue($"{repository}:{reference}", out var manifest))
             {
                 var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(manifest.Body));
-                await WriteAsync(context, 200, manifest.Body, manifest.MediaType, new() { ["Docker-Content-Digest"] = digest });
+                await LoopbackHttpServer.WriteAsync(context, 200, manifest.Body, manifest.MediaType, new Dictionary<string, string> { ["Docker-Content-Digest"] = digest });
             }
-            else await WriteAsync(context, 404, """{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"""u8.ToArray(), "application/json");
+            else await LoopbackHttpServer.WriteAsync(context, 404, """{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"""u8.ToArray(), "application/json");
         }
         else if (path.Contains("/blobs/uploads/", StringComparison.Ordinal))
         {
@@ -119,7 +112,7 @@ public sealed class RecordingRegistry : IDisposable
             {
                 id = "u" + Interlocked.Increment(ref _uploadIds);
                 _uploads[id] = new MemoryStream();
-                await WriteAsync(context, 202, null, null, new() { ["Location"] = prefix + id });
+                await LoopbackHttpServer.WriteAsync(context, 202, null, null, new Dictionary<string, string> { ["Location"] = prefix + id });
             }
             else if (_uploads.TryGetValue(id, out var upload))
             {
@@ -127,15 +120,15 @@ public sealed class RecordingRegistry : IDisposable
                 if (method == "PUT" && request.QueryString["digest"] is { } digest)
                 {
                     _blobs[digest] = upload.ToArray();
-                    await WriteAsync(context, 201, null, null, new() { ["Docker-Content-Digest"] = digest });
+                    await LoopbackHttpServer.WriteAsync(context, 201, null, null, new Dictionary<string, string> { ["Docker-Content-Digest"] = digest });
                 }
-                else await WriteAsync(context, 202, null, null, new() { ["Location"] = prefix + id, ["Range"] = $"0-{Math.Max(0, upload.Length - 1)}" });
+                else await LoopbackHttpServer.WriteAsync(context, 202, null, null, new Dictionary<string, string> { ["Location"] = prefix + id, ["Range"] = $"0-{Math.Max(0, upload.Length - 1)}" });
             }
-            else await WriteAsync(context, 404);
+            else await LoopbackHttpServer.WriteAsync(context, 404);
         }
         else if (Split(path, "/blobs/") is { } blob && _blobs.TryGetValue(blob.Reference, out var bytes))
-            await WriteAsync(context, 200, bytes, "application/octet-stream");
-        else await WriteAsync(context, 404, """{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}"""u8.ToArray(), "application/json");
+            await LoopbackHttpServer.WriteAsync(context, 200, bytes, "application/octet-stream");
+        else await LoopbackHttpServer.WriteAsync(context, 404, """{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}"""u8.ToArray(), "application/json");
     }
 
     private static (string Repository, string Reference)? Split(string path, string marker)
@@ -151,74 +144,9 @@ public sealed class RecordingRegistry : IDisposable
         return buffer.ToArray();
     }
 
-    private static async Task WriteAsync(HttpListenerContext context, int status, byte[]? body = null, string? contentType = null,
-        Dictionary<string, string>? headers = null)
-    {
-        var response = context.Response;
-        response.StatusCode = status;
-        if (contentType is not null) response.ContentType = contentType;
-        foreach (var (name, value) in headers ?? []) response.Headers[name] = value;
-        response.ContentLength64 = body?.Length ?? 0;
-        if (body is not null && context.Request.HttpMethod != "HEAD") await response.OutputStream.WriteAsync(body);
-    }
-
-    private static async Task ServeAsync(HttpListener listener, Func<HttpListenerContext, Task> handler)
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception)
-            {
-                return;
-            }
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await handler(context);
-                }
-                catch (Exception e)
-                {
-                    TestContext.Progress.WriteLine($"recording registry: {e.Message}");
-                    try
-                    {
-                        context.Response.StatusCode = 500;
-                    }
-                    catch (InvalidOperationException)
-                    {
-                    }
-                }
-                finally
-                {
-                    try
-                    {
-                        context.Response.Close();
-                    }
-                    catch (Exception)
-                    {
-                        // The client went away.
-                    }
-                }
-            });
-        }
-    }
-
-    private static int FreePort(string host)
-    {
-        var listener = new TcpListener(IPAddress.Parse(host), 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     public void Dispose()
     {
-        _registry.Close();
-        _tokens.Close();
+        _registry.Dispose();
+        _tokens.Dispose();
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using S3lo.Tests.Shared;
 
 namespace S3lo.EndToEnd.Tests;
 

@@ -1,4 +1,3 @@
-using S3lo.Tests.Shared;
 
 namespace S3lo.EndToEnd.Tests;
 

@@ -51,17 +51,17 @@ public class RegistryFakeServerTests
     };
 
     /// <summary>A registry serving the fixture's amd64 image at fake/alpine:v1, with per-test overrides by path.</summary>
-    private RegistryFakeServer Registry(Func<HttpListenerContext, Task<bool>>? overrides = null) => new(async context =>
+    private LoopbackHttpServer Registry(Func<HttpListenerContext, Task<bool>>? overrides = null) => new(async context =>
     {
         if (overrides is not null && await overrides(context)) return;
         var path = context.Request.Url!.AbsolutePath;
         var manifestHeaders = new Dictionary<string, string> { ["Docker-Content-Digest"] = FixtureStore.Amd64ManifestDigest };
-        if (path == "/v2/") await RegistryFakeServer.WriteAsync(context, 200, "{}"u8.ToArray(), "application/json");
+        if (path == "/v2/") await LoopbackHttpServer.WriteAsync(context, 200, "{}"u8.ToArray(), "application/json");
         else if (path == $"/v2/{Repository}/manifests/v1" || path == $"/v2/{Repository}/manifests/{FixtureStore.Amd64ManifestDigest}")
-            await RegistryFakeServer.WriteAsync(context, 200, _manifest, MediaTypes.OciManifest, manifestHeaders);
-        else if (path == $"/v2/{Repository}/blobs/{FixtureStore.Amd64ConfigDigest}") await RegistryFakeServer.WriteAsync(context, 200, _config, "application/octet-stream");
-        else if (path == $"/v2/{Repository}/blobs/{FixtureStore.Amd64LayerDigest}") await RegistryFakeServer.WriteAsync(context, 200, _layer, "application/octet-stream");
-        else await RegistryFakeServer.WriteAsync(context, 404, """{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"""u8.ToArray(), "application/json");
+            await LoopbackHttpServer.WriteAsync(context, 200, _manifest, MediaTypes.OciManifest, manifestHeaders);
+        else if (path == $"/v2/{Repository}/blobs/{FixtureStore.Amd64ConfigDigest}") await LoopbackHttpServer.WriteAsync(context, 200, _config, "application/octet-stream");
+        else if (path == $"/v2/{Repository}/blobs/{FixtureStore.Amd64LayerDigest}") await LoopbackHttpServer.WriteAsync(context, 200, _layer, "application/octet-stream");
+        else await LoopbackHttpServer.WriteAsync(context, 404, """{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"""u8.ToArray(), "application/json");
     });
 
     private static Task<TransferReport> CopyAsync(IImageSource source, IImageDestination destination) =>
@@ -85,7 +85,7 @@ public class RegistryFakeServerTests
         using var server = Registry(async context =>
         {
             if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/blobs/{FixtureStore.Amd64LayerDigest}") return false;
-            await RegistryFakeServer.WriteAsync(context, 200, wrong, "application/octet-stream");
+            await LoopbackHttpServer.WriteAsync(context, 200, wrong, "application/octet-stream");
             return true;
         });
         await using var bucket = new ImageBucket(new LocalObjectStore(_temp.Sub("dest")));
@@ -108,7 +108,7 @@ public class RegistryFakeServerTests
         using var server = Registry(async context =>
         {
             if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/manifests/{FixtureStore.Amd64ManifestDigest}") return false;
-            await RegistryFakeServer.WriteAsync(context, 200, other, MediaTypes.OciManifest);
+            await LoopbackHttpServer.WriteAsync(context, 200, other, MediaTypes.OciManifest);
             return true;
         });
         using var client = new RegistryClient(server.Authority, Options());
@@ -124,7 +124,7 @@ public class RegistryFakeServerTests
         using var server = Registry(async context =>
         {
             if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/manifests/v1") return false;
-            await RegistryFakeServer.WriteAsync(context, 200, _manifest, MediaTypes.OciManifest, new Dictionary<string, string> { ["Docker-Content-Digest"] = claimed });
+            await LoopbackHttpServer.WriteAsync(context, 200, _manifest, MediaTypes.OciManifest, new Dictionary<string, string> { ["Docker-Content-Digest"] = claimed });
             return true;
         });
         using var client = new RegistryClient(server.Authority, Options());
@@ -138,7 +138,7 @@ public class RegistryFakeServerTests
         using var server = Registry(async context =>
         {
             if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/manifests/huge") return false;
-            await RegistryFakeServer.WriteAsync(context, 200, new byte[OciJson.MaxDocumentBytes + 1], MediaTypes.OciManifest);
+            await LoopbackHttpServer.WriteAsync(context, 200, new byte[OciJson.MaxDocumentBytes + 1], MediaTypes.OciManifest);
             return true;
         });
         using var client = new RegistryClient(server.Authority, Options());
@@ -151,17 +151,17 @@ public class RegistryFakeServerTests
     {
         const string user = "testuser", password = "testpassword";
         var expectedAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
-        using var storage = new RegistryFakeServer(async context => await RegistryFakeServer.WriteAsync(context, 200, _layer, "application/octet-stream"), host: "127.0.0.2");
+        using var storage = new LoopbackHttpServer(async context => await LoopbackHttpServer.WriteAsync(context, 200, _layer, "application/octet-stream"), host: "127.0.0.2");
         using var server = Registry(async context =>
         {
             if (context.Request.Headers["Authorization"] != expectedAuth)
             {
-                await RegistryFakeServer.WriteAsync(context, 401, """{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"""u8.ToArray(),
+                await LoopbackHttpServer.WriteAsync(context, 401, """{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"""u8.ToArray(),
                     "application/json", new Dictionary<string, string> { ["WWW-Authenticate"] = "Basic realm=\"fake\"" });
                 return true;
             }
             if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/blobs/{FixtureStore.Amd64LayerDigest}") return false;
-            await RegistryFakeServer.WriteAsync(context, 307, null, null, new Dictionary<string, string>
+            await LoopbackHttpServer.WriteAsync(context, 307, null, null, new Dictionary<string, string>
             {
                 ["Location"] = $"http://{storage.Authority}/bucket/blob?X-Amz-Credential=AKIA&X-Amz-Signature=topsecretsignature",
             });
@@ -217,7 +217,7 @@ public class RegistryFakeServerTests
         using var server = Registry(async context =>
         {
             if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/manifests/v1" || Interlocked.Increment(ref failures) > 2) return false;
-            await RegistryFakeServer.WriteAsync(context, 503, null, null, new Dictionary<string, string> { ["Retry-After"] = "0" });
+            await LoopbackHttpServer.WriteAsync(context, 503, null, null, new Dictionary<string, string> { ["Retry-After"] = "0" });
             return true;
         });
         var logger = new RegistryTestLogger();
@@ -234,7 +234,7 @@ public class RegistryFakeServerTests
         using var server = Registry(async context =>
         {
             if (context.Request.Url!.AbsolutePath != $"/v2/{Repository}/manifests/v1") return false;
-            await RegistryFakeServer.WriteAsync(context, 500, """{"errors":[{"code":"UNKNOWN","message":"disk on fire"}]}"""u8.ToArray(), "application/json");
+            await LoopbackHttpServer.WriteAsync(context, 500, """{"errors":[{"code":"UNKNOWN","message":"disk on fire"}]}"""u8.ToArray(), "application/json");
             return true;
         });
         using var client = new RegistryClient(server.Authority, Options() with { MaxRetries = 2 });
@@ -249,7 +249,7 @@ public class RegistryFakeServerTests
         using var server = Registry(async context =>
         {
             if (context.Request.Url!.AbsolutePath != "/v2/") return false;
-            await RegistryFakeServer.WriteAsync(context, 401, null, null, new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer realm=\"unterminated" });
+            await LoopbackHttpServer.WriteAsync(context, 401, null, null, new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer realm=\"unterminated" });
             return true;
         });
         using var client = new RegistryClient(server.Authority, Options());
@@ -260,12 +260,12 @@ public class RegistryFakeServerTests
     [Test]
     public async Task Bearer_realm_on_plain_http_elsewhere_gets_an_anonymous_token_request_and_the_log_says_why()
     {
-        using var tokens = new RegistryFakeServer(context => RegistryFakeServer.WriteAsync(context, 200, """{"token":"anonymous-token"}"""u8.ToArray(), "application/json"),
+        using var tokens = new LoopbackHttpServer(context => LoopbackHttpServer.WriteAsync(context, 200, """{"token":"anonymous-token"}"""u8.ToArray(), "application/json"),
             host: NonLoopbackAddress());
         using var server = Registry(async context =>
         {
             if (context.Request.Headers["Authorization"] == "Bearer anonymous-token") return false;
-            await RegistryFakeServer.WriteAsync(context, 401, null, null,
+            await LoopbackHttpServer.WriteAsync(context, 401, null, null,
                 new Dictionary<string, string> { ["WWW-Authenticate"] = $"Bearer realm=\"http://{tokens.Authority}/token\",service=\"x\"" });
             return true;
         });
@@ -286,10 +286,10 @@ public class RegistryFakeServerTests
     public void A_plain_http_realm_elsewhere_that_refuses_anonymous_says_the_credentials_were_withheld()
     {
         var elsewhere = NonLoopbackAddress();
-        using var tokens = new RegistryFakeServer(context => RegistryFakeServer.WriteAsync(context, 401), host: elsewhere);
+        using var tokens = new LoopbackHttpServer(context => LoopbackHttpServer.WriteAsync(context, 401), host: elsewhere);
         using var server = Registry(async context =>
         {
-            await RegistryFakeServer.WriteAsync(context, 401, null, null,
+            await LoopbackHttpServer.WriteAsync(context, 401, null, null,
                 new Dictionary<string, string> { ["WWW-Authenticate"] = $"Bearer realm=\"http://{tokens.Authority}/token\",service=\"x\"" });
             return true;
         });
@@ -316,7 +316,7 @@ public class RegistryFakeServerTests
     [Test]
     public void Unreachable_registry_is_one_clear_error()
     {
-        var port = RegistryFakeServer.FreePort();
+        var port = LoopbackHttpServer.FreePort();
         using var client = new RegistryClient($"127.0.0.1:{port}", Options() with { MaxRetries = 1 });
         var e = Assert.ThrowsAsync<S3loException>(() => client.GetManifestAsync(Repository, "v1", None))!;
         Assert.That(e.Message, Does.Contain($"cannot reach registry 127.0.0.1:{port}"));

@@ -76,7 +76,7 @@ internal sealed class RegistryTokenInstance : IDisposable
 
     public static async Task<RegistryTokenInstance> StartAsync(RegistryTokenIssuer issuer)
     {
-        var instance = new RegistryTokenInstance(issuer, new TempDir("token-registry"), RegistryFakeServer.FreePort());
+        var instance = new RegistryTokenInstance(issuer, new TempDir("token-registry"), LoopbackHttpServer.FreePort());
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)

@@ -19,7 +19,7 @@ internal sealed class RegistryTokenIssuer : IDisposable
     public const string Issuer = "s3lo-test-issuer";
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly string _keyId;
-    private readonly RegistryFakeServer _server;
+    private readonly LoopbackHttpServer _server;
     private readonly string _user;
     private readonly string _password;
     private int _issued;
@@ -32,7 +32,7 @@ internal sealed class RegistryTokenIssuer : IDisposable
         var request = new CertificateRequest("CN=s3lo test token issuer", _key, HashAlgorithmName.SHA256);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         CertificatePem = certificate.ExportCertificatePem();
-        _server = new RegistryFakeServer(HandleAsync);
+        _server = new LoopbackHttpServer(HandleAsync);
     }
 
     /// <summary>PEM of the certificate the registry's rootcertbundle must hold.</summary>
@@ -42,13 +42,13 @@ internal sealed class RegistryTokenIssuer : IDisposable
 
     public int TokensIssued => Volatile.Read(ref _issued);
 
-    public IEnumerable<RegistryFakeServer.RecordedRequest> Requests => _server.Requests;
+    public IEnumerable<LoopbackHttpServer.RecordedRequest> Requests => _server.Requests;
 
     private async Task HandleAsync(HttpListenerContext context)
     {
         if (context.Request.Url!.AbsolutePath != "/token")
         {
-            await RegistryFakeServer.WriteAsync(context, 404);
+            await LoopbackHttpServer.WriteAsync(context, 404);
             return;
         }
         string? account = null;
@@ -60,7 +60,7 @@ internal sealed class RegistryTokenIssuer : IDisposable
                 : "";
             if (decoded != $"{_user}:{_password}")
             {
-                await RegistryFakeServer.WriteAsync(context, 401, "{\"details\":\"wrong credentials\"}"u8.ToArray(), "application/json");
+                await LoopbackHttpServer.WriteAsync(context, 401, "{\"details\":\"wrong credentials\"}"u8.ToArray(), "application/json");
                 return;
             }
             account = _user;
@@ -101,7 +101,7 @@ internal sealed class RegistryTokenIssuer : IDisposable
             ["expires_in"] = 300,
             ["issued_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
         });
-        await RegistryFakeServer.WriteAsync(context, 200, body, "application/json");
+        await LoopbackHttpServer.WriteAsync(context, 200, body, "application/json");
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

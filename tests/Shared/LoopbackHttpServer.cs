@@ -2,19 +2,21 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace S3lo.Core.Tests.Support;
+namespace S3lo.Tests.Shared;
 
 /// <summary>
-/// A tiny in-process HTTP server (HttpListener) for what a real registry cannot be made to do:
-/// serve wrong bytes, redirect to another host, fail on demand. Records every request it sees.
+/// A tiny in-process HTTP server (HttpListener on a free loopback port) for what no real server here
+/// can be made to do: serve wrong bytes, redirect to another host, fail on demand, or stand in for a
+/// cloud service. Records every request it sees; a handler that throws answers 500. Linked into the
+/// Core and end-to-end test projects.
 /// </summary>
-internal sealed class RegistryFakeServer : IDisposable
+internal sealed class LoopbackHttpServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Func<HttpListenerContext, Task> _handler;
     private readonly Task _loop;
 
-    public RegistryFakeServer(Func<HttpListenerContext, Task> handler, string host = "127.0.0.1")
+    public LoopbackHttpServer(Func<HttpListenerContext, Task> handler, string host = "127.0.0.1")
     {
         _handler = handler;
         Port = FreePort(host);
