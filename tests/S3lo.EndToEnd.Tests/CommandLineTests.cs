@@ -100,4 +100,19 @@ public sealed class CommandLineTests
         Assert.That(r.Stderr, Does.Contain("s3lo init --local"));
         Assert.That(Directory.Exists(dir), Is.False);
     }
+
+    [Test]
+    public void ATimeoutIsReportedTheWayItWasTyped()
+    {
+        // A registry that accepts and never answers (a stand-in: no real server hangs on demand).
+        using var silent = new LoopbackHttpServer(async context => await Task.Delay(TimeSpan.FromSeconds(30)));
+        var output = Path.Combine(Path.GetTempPath(), $"s3lo-e2e-timeout-{Guid.NewGuid():N}");
+
+        var r = S3loBinary.Run("copy", $"{silent.Authority}/a:1", $"oci:{output}", "--timeout", "1s500ms");
+
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString);
+        Assert.That(r.StderrLines[0], Is.EqualTo("error: timed out after 1s500ms"));
+        Assert.That(r.StderrLines[1], Is.EqualTo("hint: raise --timeout or check the connection"));
+        Assert.That(Directory.Exists(output), Is.False, "nothing written");
+    }
 }

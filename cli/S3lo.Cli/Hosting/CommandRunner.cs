@@ -1,6 +1,7 @@
 using Cocona.Application;
 using Microsoft.Extensions.Logging;
 using S3lo.Core.Errors;
+using S3lo.Core.Time;
 
 namespace S3lo.Cli.Hosting;
 
@@ -22,7 +23,7 @@ public sealed class CommandRunner(ILoggerFactory loggers, ICoconaAppContextAcces
         }
         catch (OperationCanceledException e) when (context is { Timeout: { } timeout } && !(app.Current?.CancellationToken.IsCancellationRequested ?? false))
         {
-            ErrorReport.Write($"timed out after {timeout}", "raise --timeout or check the connection", e, options.Verbose);
+            ErrorReport.Write($"timed out after {DurationText.Format(timeout)}", "raise --timeout or check the connection", e, options.Verbose);
             return ExitCodes.Failed;
         }
         catch (OperationCanceledException) when (app.Current?.CancellationToken.IsCancellationRequested ?? false)
