@@ -7,6 +7,9 @@ public interface IImageDestination : IAsyncDisposable
 {
     string Name { get; }
 
+    /// <summary>Which layer encodings this destination takes; the engine decodes or encodes to match.</summary>
+    LayerFormats Layers => LayerFormats.Stored(LayerCompression.Gzip);
+
     /// <summary>True when the destination already holds this blob, so the engine skips it.</summary>
     Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken ct);
 
