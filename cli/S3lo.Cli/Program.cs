@@ -45,8 +45,6 @@ builder.Services
     .AddSingleton<BucketOpener>()
     .AddSingleton<TransferEngine>()
     .AddSingleton(TimeProvider.System)
-    .AddSingleton<ImagePusher>()
-    .AddSingleton<ImagePuller>()
     .AddSingleton<CommandRunner>()
     .AddSingleton<Cocona.Command.Dispatcher.ICoconaCommandDispatcher, GuardedCommandDispatcher>();
 

@@ -64,6 +64,11 @@ public sealed class DockerImageDestination : IImageDestination
 
     public string Name => $"docker-daemon:{_repository}:{_tag}";
 
+    // The daemon checks every layer against the config's diff IDs as it loads.
+    public bool ChecksDiffIds => true;
+
+    public LayerFormats Layers => LayerFormats.DockerLoad;
+
     public async Task PrepareAsync(TransferPlan plan, CancellationToken ct)
     {
         if (_prepared) throw new InvalidOperationException("PrepareAsync was called already");

@@ -2,6 +2,7 @@ using Cocona;
 using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
 using S3lo.Core.Bucket;
+using S3lo.Core.Endpoints;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.References;
@@ -11,7 +12,7 @@ using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class PullCommand(CommandRunner runner, BucketOpener buckets, ImagePuller puller)
+public sealed class PullCommand(CommandRunner runner, BucketOpener buckets, TransferEngine engine)
 {
     [Command("pull", Description = "Pull an image from a bucket into the Docker daemon")]
     public Task<int> Pull(
@@ -35,7 +36,14 @@ public sealed class PullCommand(CommandRunner runner, BucketOpener buckets, Imag
                 Concurrency = context.Options.Concurrency,
                 Observer = observer,
             };
-            var report = await puller.PullAsync(docker, bucket, source, repository, tag, options, Path.GetTempPath(), context.Token);
+            await docker.PingAsync(context.Token);
+            TransferReport report;
+            await using (var reader = new BucketImageSource(bucket, source.Repository, source.Tag, source.Digest))
+            await using (var target = new DockerImageDestination(docker, repository, tag, Path.GetTempPath()))
+            {
+                // Buckets answer HEAD cheaply: find a missing blob before the daemon sees a byte.
+                report = await engine.TransferAsync(reader, target, options with { CheckSourceFirst = true }, context.Token);
+            }
             (observer as ConsoleTransferObserver)?.Finish();
 
             var summary = TransferSummary.From(report, source.ToString(), $"{repository}:{tag}");

@@ -2,6 +2,7 @@ using Cocona;
 using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
 using S3lo.Core.Bucket;
+using S3lo.Core.Endpoints;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.References;
@@ -11,7 +12,7 @@ using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, ImagePusher pusher)
+public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, TransferEngine engine, TimeProvider clock)
 {
     [Command("push", Description = "Push an image from the Docker daemon to a bucket")]
     public Task<int> Push(
@@ -26,22 +27,23 @@ public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, Imag
             var reference = ReferenceParser.ParseImage(destination);
             if (reference.Tag is null)
                 throw new UsageException($"push needs a tag, not a digest: '{destination}'", $"write {reference.Location}{reference.Repository}:TAG");
-            var pushOptions = new DockerPushOptions
-            {
-                Compression = ParseCompression(compression),
-                Platform = platform is null ? null : PlatformSpec.Parse(platform),
-            };
+            var wanted = platform is null ? null : PlatformSpec.Parse(platform);
+            var layerCompression = ParseCompression(compression);
             if (string.IsNullOrWhiteSpace(localImage)) throw new UsageException("the local image name is empty", "write e.g. s3lo push myapp:1.0 " + destination);
 
             using var docker = new DockerClient();
             await docker.PingAsync(context.Token);
             await using var bucket = await buckets.OpenAsync(reference.Location, context.StoreOptions with { StorageClass = storageClass }, context.Token);
+            await using var target = new BucketImageDestination(bucket, reference.Repository, reference.Tag, clock, layerCompression);
+            // The tag as the push starts: a push that lands meanwhile is not overwritten.
+            await target.SnapshotTagAsync(context.Token);
+            await using var source = new DockerDaemonSource(docker, localImage, wanted);
             var observer = context.CreateObserver("push");
-            var result = await pusher.PushAsync(docker, localImage, bucket, reference, pushOptions,
-                new TransferOptions { Concurrency = context.Options.Concurrency, Observer = observer }, context.Token);
+            var report = await engine.TransferAsync(source, target, new TransferOptions { Concurrency = context.Options.Concurrency, Observer = observer }, context.Token);
             (observer as ConsoleTransferObserver)?.Finish();
+            var inspect = source.Inspect!;
+            var result = (Platform: new Platform { Os = inspect.Os ?? "", Architecture = inspect.Architecture ?? "", Variant = inspect.Variant }, source.Exported);
 
-            var report = result.Report;
             if (!string.Equals(result.Platform.Architecture, PlatformSpec.Host().Architecture, StringComparison.Ordinal))
                 Console.Error.WriteLine($"note: {Escape(localImage)} is {Escape(result.Platform.ToString())}; it will not run on {PlatformSpec.Host()} machines");
             var summary = TransferSummary.From(report, localImage, reference.ToString()) with

@@ -69,7 +69,7 @@ public sealed class CopyEndpoints(BucketOpener buckets, TimeProvider clock, Regi
         {
             ArchiveKind.OciLayout => new OciLayoutSource(archive.Path, archive.Tag),
             ArchiveKind.OciArchive => new OciArchiveSource(archive.Path, archive.Tag),
-            _ => new DockerArchiveSource(archive.Path, archive.RepoTag, stagingDirectory, platform),
+            _ => new DockerArchiveSource(archive.Path, archive.RepoTag, platform),
         });
     }
 

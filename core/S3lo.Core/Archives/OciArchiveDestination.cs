@@ -41,6 +41,9 @@ public sealed class OciArchiveDestination : IImageDestination
     public string File { get; }
     public string? Tag { get; }
     public string Name => $"oci-archive:{File}{(Tag is null ? "" : ":" + Tag)}";
+
+    // Layers are kept as they come: an image built from plain tars stays plain, as `docker save` wrote it.
+    public LayerFormats Layers => LayerFormats.Stored(LayerCompression.None);
     private string FullPath { get; }
 
     /// <summary>Where the archive is written until it is complete.</summary>

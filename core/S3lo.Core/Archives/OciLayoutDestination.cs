@@ -37,6 +37,9 @@ public sealed class OciLayoutDestination : IImageDestination
     public string? Tag { get; }
     public string Name => $"oci:{Directory}{(Tag is null ? "" : ":" + Tag)}";
 
+    // Layers are kept as they come: an image built from plain tars stays plain, as `docker save` wrote it.
+    public LayerFormats Layers => LayerFormats.Stored(LayerCompression.None);
+
     public async Task PrepareAsync(TransferPlan plan, CancellationToken ct)
     {
         if (File.Exists(_layout.Root))

@@ -9,6 +9,7 @@ namespace S3lo.Core.Compression;
 /// Compresses a layer tar written to <see cref="Input"/> into a file, hashing the compressed bytes
 /// as they are written — so a layer can be compressed while it is still being read from its source.
 /// Deterministic: the same tar always gives the same file (see <see cref="LayerCompressor"/>).
+/// <see cref="LayerCompression.None"/> stores the tar as it is, hashed the same way.
 /// </summary>
 public sealed class CompressedBlobWriter : IAsyncDisposable
 {
@@ -18,16 +19,20 @@ public sealed class CompressedBlobWriter : IAsyncDisposable
     private readonly HashingWriteStream _hashing;
     private readonly ParallelGzipWriter? _gzip;
     private readonly ZstdSharp.CompressionStream? _zstd;
+    private readonly bool _stored;
     private bool _completed;
 
     /// <param name="inputLength">The exact size of the tar that will be written.</param>
     public CompressedBlobWriter(string path, LayerCompression compression, long inputLength)
     {
-        if (compression == LayerCompression.None) throw new ArgumentOutOfRangeException(nameof(compression), "nothing to compress");
         _path = path;
         _file = new FileStream(path, PrivateTemp.NewFile(BufferSize));
         _hashing = new HashingWriteStream(_file);
-        if (compression == LayerCompression.Gzip)
+        if (compression == LayerCompression.None)
+        {
+            _stored = true;
+        }
+        else if (compression == LayerCompression.Gzip)
         {
             _gzip = new ParallelGzipWriter(_hashing, inputLength);
         }
@@ -45,13 +50,13 @@ public sealed class CompressedBlobWriter : IAsyncDisposable
     public string MediaType { get; }
 
     /// <summary>Write the uncompressed tar here.</summary>
-    public Stream Input => (Stream?)_gzip ?? _zstd!;
+    public Stream Input => _stored ? _hashing : (Stream?)_gzip ?? _zstd!;
 
     /// <summary>Finishes the compressed file; returns its digest and size.</summary>
     public async Task<Descriptor> CompleteAsync(CancellationToken ct)
     {
         if (_gzip is not null) await _gzip.FinishAsync(ct).ConfigureAwait(false);
-        else await _zstd!.DisposeAsync().ConfigureAwait(false);
+        else if (_zstd is not null) await _zstd.DisposeAsync().ConfigureAwait(false);
         await _file.FlushAsync(ct).ConfigureAwait(false);
         _completed = true;
         return new Descriptor { MediaType = MediaType, Digest = _hashing.GetDigest().ToString(), Size = _hashing.BytesWritten };

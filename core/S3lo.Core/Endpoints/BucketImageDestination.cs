@@ -12,14 +12,24 @@ namespace S3lo.Core.Endpoints;
 /// platform manifests as blobs, then manifest.json — guarded against a concurrent push to the
 /// same tag — and last the history entry.
 /// </summary>
-public sealed class BucketImageDestination(ImageBucket bucket, string repository, string tag, TimeProvider clock)
-    : IImageDestination, IFileBlobDestination, IStoredBlobDestination, IEarlyBlobDestination
+/// <param name="compression">How layers this transfer encodes are stored (a push's --compression).</param>
+public sealed class BucketImageDestination(ImageBucket bucket, string repository, string tag, TimeProvider clock,
+    LayerCompression compression = LayerCompression.Gzip)
+    : IImageDestination, IFileBlobDestination, IStoredBlobDestination
 {
+    private readonly BucketLayerCache _layers = new(bucket);
     private TagRecord? _before;
     private bool _snapshotTaken;
     private long _imageBytes;
 
     public string Name => $"{bucket.Name}/{repository}:{tag}";
+
+    public LayerFormats Layers => LayerFormats.Stored(compression);
+
+    public ILayerCache LayerCache => _layers;
+
+    // Blobs are content-addressed: a layer can go up before the image it belongs to is known.
+    public bool TakesBlobsBeforePlan => true;
 
     /// <summary>
     /// Remembers what the tag points at now. The commit then refuses to overwrite a change made

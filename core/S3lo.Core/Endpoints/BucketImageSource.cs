@@ -10,7 +10,11 @@ namespace S3lo.Core.Endpoints;
 /// <summary>An image in a bucket as a transfer source: a tag, or a digest (of a tag's root or of a stored manifest).</summary>
 public sealed class BucketImageSource(ImageBucket bucket, string repository, string? tag, Digest? digest) : IImageSource, IStoredBlobSource
 {
+    private readonly BucketLayerCache _layers = new(bucket);
+
     public string Name => $"{bucket.Name}/{repository}{(tag is not null ? ":" + tag : "@" + digest)}";
+
+    public ILayerCache LayerCache => _layers;
 
     public async Task<ManifestBlob> GetRootAsync(CancellationToken ct)
     {

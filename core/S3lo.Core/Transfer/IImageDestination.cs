@@ -10,6 +10,15 @@ public interface IImageDestination : IAsyncDisposable
     /// <summary>Which layer encodings this destination takes; the engine decodes or encodes to match.</summary>
     LayerFormats Layers => LayerFormats.Stored(LayerCompression.Gzip);
 
+    /// <summary>Which stored blob holds a layer tar here: consulted before a layer is exported or encoded.</summary>
+    ILayerCache? LayerCache => null;
+
+    /// <summary>True when blobs may arrive before <see cref="PrepareAsync"/> (content-addressed stores), so uploads overlap a slow source.</summary>
+    bool TakesBlobsBeforePlan => false;
+
+    /// <summary>True when a commit proves each layer matches its config's diff ID (the Docker daemon checks them as it loads).</summary>
+    bool ChecksDiffIds => false;
+
     /// <summary>True when the destination already holds this blob, so the engine skips it.</summary>
     Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken ct);
 

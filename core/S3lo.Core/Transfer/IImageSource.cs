@@ -8,6 +8,9 @@ public interface IImageSource : IAsyncDisposable
     /// <summary>How to name this source in messages.</summary>
     string Name { get; }
 
+    /// <summary>What the source knows of its layers (tar sizes, for decoding in the stream); it learns what a transfer proves.</summary>
+    ILayerCache? LayerCache => null;
+
     /// <summary>The manifest or index the reference resolves to, byte-exact.</summary>
     Task<ManifestBlob> GetRootAsync(CancellationToken ct);
 

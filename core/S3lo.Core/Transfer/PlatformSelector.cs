@@ -81,14 +81,8 @@ internal sealed class PlatformSelector(IImageSource source, TransferOptions opti
     /// <summary>A single manifest's platform comes from its config (small; read once, verified).</summary>
     private async Task<Platform?> ReadPlatformAsync(ManifestBlob manifest, CancellationToken ct)
     {
-        var config = manifest.Manifest!.Config;
-        if (!MediaTypes.IsImageConfig(config.MediaType) || config.Size > OciJson.MaxDocumentBytes) return null;
-        await using var stream = new VerifyingReadStream(await source.OpenBlobAsync(config, ct).ConfigureAwait(false),
-            Digest.Parse(config.Digest), config.Size, $"config {config.Digest}");
-        using var buffer = new MemoryStream((int)config.Size);
-        await stream.CopyToAsync(buffer, ct).ConfigureAwait(false);
-        var parsed = OciJson.ParseConfig(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), $"config {config.Digest}");
-        return string.IsNullOrEmpty(parsed.Os) ? null : parsed.ToPlatform();
+        var config = await ConfigBlob.ReadAsync(source, manifest.Manifest!.Config, ct).ConfigureAwait(false);
+        return config is null || string.IsNullOrEmpty(config.Os) ? null : config.ToPlatform();
     }
 
     private static List<string> Names(Platform? platform) => platform is null ? [] : [platform.ToString()];

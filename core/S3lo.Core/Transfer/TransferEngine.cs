@@ -1,6 +1,7 @@
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
+using S3lo.Core.TempFiles;
 
 namespace S3lo.Core.Transfer;
 
@@ -15,13 +16,15 @@ public sealed class TransferEngine
     {
         var counters = new Counters();
         var uploadedEarly = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        var root = await ResolveRootAsync(source, destination, options, counters, uploadedEarly, ct).ConfigureAwait(false);
+        await using var encoder = new LayerEncoder(destination, PrivateTemp.DirectoryPath(
+            (destination as IFileBlobDestination)?.StagingDirectory ?? Path.GetTempPath(), "encode"));
+        (source as ILayerTarSource)?.EncodeLayersWith(encoder);
+        var root = await ResolveRootAsync(source, destination, encoder, options, counters, uploadedEarly, ct).ConfigureAwait(false);
         var selection = await new PlatformSelector(source, options).SelectAsync(root, ct).ConfigureAwait(false);
-        var blobs = CollectBlobs(selection.Images);
-        var plan = new TransferPlan(selection.Root, selection.Images, blobs.Select(b => b.Descriptor).ToList());
-
-        if (options.CheckSourceFirst) await CheckSourceAsync(source, blobs, options, ct).ConfigureAwait(false);
-        await destination.PrepareAsync(plan, ct).ConfigureAwait(false);
+        if (options.CheckSourceFirst) await CheckSourceAsync(source, CollectBlobs(selection.Images), options, ct).ConfigureAwait(false);
+        await using var delivery = await LayerDelivery.PlanAsync(source, destination, selection, ct).ConfigureAwait(false);
+        var blobs = CollectBlobs(delivery.Images);
+        await destination.PrepareAsync(new TransferPlan(delivery.Root, delivery.Images, blobs.Select(b => b.Descriptor).ToList()), ct).ConfigureAwait(false);
 
         await Parallel.ForEachAsync(blobs, Parallelism(options, ct), async (blob, token) =>
         {
@@ -32,31 +35,42 @@ public sealed class TransferEngine
                 options.Observer.BlobSkipped(blob.Descriptor);
                 return;
             }
-            await CopyBlobAsync(source, destination, blob, options.Observer, token).ConfigureAwait(false);
+            await CopyBlobAsync(source, destination, blob, encoder, delivery, options.Observer, token).ConfigureAwait(false);
             counters.Copied(blob.Descriptor.Size);
         }).ConfigureAwait(false);
 
         foreach (var manifest in selection.ChildManifests)
             await destination.PutManifestAsync(manifest, ct).ConfigureAwait(false);
-        var commit = await destination.CommitAsync(selection.Root, ct).ConfigureAwait(false);
-
+        var commit = await destination.CommitAsync(delivery.Root, ct).ConfigureAwait(false);
+        // A commit that changed nothing proved nothing about the layers.
+        if (!commit.Unchanged) await LayerLearning.RecordAsync(source, destination, encoder, delivery, options.Observer, ct).ConfigureAwait(false);
 
         return new TransferReport(selection.Root.Digest, selection.Root.MediaType, selection.PlatformNames,
             counters.BlobsCopied, counters.BytesCopied, counters.BlobsSkipped, counters.BytesSkipped, commit);
     }
 
     /// <summary>
-    /// Gets the root; meanwhile blobs an early source already has go up (when the destination takes
-    /// blobs before its plan), so uploading overlaps with the source's own slow work.
+    /// Gets the root; meanwhile layers an image-building source has encoded already go up (when the
+    /// destination takes blobs before its plan), so uploading overlaps with the source's own slow work.
     /// </summary>
-    private static async Task<ManifestBlob> ResolveRootAsync(IImageSource source, IImageDestination destination, TransferOptions options,
+    private static async Task<ManifestBlob> ResolveRootAsync(IImageSource source, IImageDestination destination, LayerEncoder encoder, TransferOptions options,
         Counters counters, System.Collections.Concurrent.ConcurrentDictionary<string, bool> uploadedEarly, CancellationToken ct)
     {
-        if (source is not IEarlyBlobSource early || destination is not IEarlyBlobDestination) return await source.GetRootAsync(ct).ConfigureAwait(false);
+        if (source is not ILayerTarSource || !destination.TakesBlobsBeforePlan)
+        {
+            try
+            {
+                return await source.GetRootAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                encoder.SourceFinished();
+            }
+        }
         // The source is stopped when an early upload fails; the uploads themselves run on the caller's
         // token, so their failure surfaces as itself, not as a cancellation.
         using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var uploads = Parallel.ForEachAsync(early.ReadyBlobs.ReadAllAsync(ct), Parallelism(options, ct), async (descriptor, token) =>
+        var uploads = Parallel.ForEachAsync(encoder.ReadyBlobs.ReadAllAsync(ct), Parallelism(options, ct), async (descriptor, token) =>
         {
             if (!uploadedEarly.TryAdd(descriptor.Digest, true)) return;
             try
@@ -67,7 +81,7 @@ public sealed class TransferEngine
                     options.Observer.BlobSkipped(descriptor);
                     return;
                 }
-                await CopyBlobAsync(source, destination, new PlannedBlob(descriptor, "layer"), options.Observer, token).ConfigureAwait(false);
+                await CopyBlobAsync(source, destination, new PlannedBlob(descriptor, "layer"), encoder, null, options.Observer, token).ConfigureAwait(false);
             }
             catch
             {
@@ -83,6 +97,7 @@ public sealed class TransferEngine
         }
         catch
         {
+            encoder.SourceFinished();
             // An upload's failure is what stopped the source: report that one.
             if (stopSource.IsCancellationRequested && !ct.IsCancellationRequested) await uploads.ConfigureAwait(false);
             try
@@ -95,20 +110,32 @@ public sealed class TransferEngine
             }
             throw;
         }
+        encoder.SourceFinished();
         await uploads.ConfigureAwait(false);
         return root;
     }
 
-    private static async Task CopyBlobAsync(IImageSource source, IImageDestination destination, PlannedBlob blob, ITransferObserver observer, CancellationToken ct)
+    private static async Task CopyBlobAsync(IImageSource source, IImageDestination destination, PlannedBlob blob, LayerEncoder encoder,
+        LayerDelivery? delivery, ITransferObserver observer, CancellationToken ct)
     {
         var descriptor = blob.Descriptor;
         observer.BlobStarted(descriptor);
-        // A file the source hashed as it wrote it, moving onto the same file system: no second pass.
-        if (source is IFileBlobSource files && files.VerifiedFileFor(descriptor) is { } path
-            && destination is IFileBlobDestination sink && await sink.TryMoveInAsync(descriptor, path, ct).ConfigureAwait(false))
+        if (encoder.FileFor(descriptor.Digest) is { } encoded)
         {
-            observer.BlobProgress(descriptor, descriptor.Size);
-            observer.BlobCompleted(descriptor);
+            // Encoded here and hashed as it was written; moving onto the same file system is no second pass.
+            if (destination is IFileBlobDestination sink && await sink.TryMoveInAsync(descriptor, encoded, ct).ConfigureAwait(false))
+            {
+                observer.BlobProgress(descriptor, descriptor.Size);
+                observer.BlobCompleted(descriptor);
+                return;
+            }
+            await PutAsync(destination, descriptor, OpenFile(encoded), blob.Role, observer, ct).ConfigureAwait(false);
+            return;
+        }
+        if (delivery is not null && delivery.TryGetDecoded(descriptor.Digest, out var decoded))
+        {
+            await PutAsync(destination, descriptor, await OpenDecodedAsync(source, decoded, blob.Role, ct).ConfigureAwait(false), blob.Role, observer, ct)
+                .ConfigureAwait(false);
             return;
         }
         // Bucket to bucket on one service: the server copies, no byte comes through here. The source
@@ -124,20 +151,42 @@ public sealed class TransferEngine
                 return;
             }
         }
-        Stream opened;
-        try
-        {
-            opened = await source.OpenBlobAsync(descriptor, ct).ConfigureAwait(false);
-        }
-        catch (NotFoundException e)
-        {
-            throw new NotFoundException($"{blob.Role} {descriptor.Digest} is missing from {source.Name}", e.Hint);
-        }
-        await using var verified = new VerifyingReadStream(opened, Digest.Parse(descriptor.Digest), descriptor.Size, $"{blob.Role} {descriptor.Digest}");
+        await PutAsync(destination, descriptor, await OpenSourceBlobAsync(source, descriptor, blob.Role, ct).ConfigureAwait(false), blob.Role, observer, ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Streams a blob into the destination, verifying size and digest on the way.</summary>
+    private static async Task PutAsync(IImageDestination destination, Descriptor descriptor, Stream opened, string role, ITransferObserver observer, CancellationToken ct)
+    {
+        await using var verified = new VerifyingReadStream(opened, Digest.Parse(descriptor.Digest), descriptor.Size, $"{role} {descriptor.Digest}");
         await using var counted = new ProgressReadStream(verified, n => observer.BlobProgress(descriptor, n));
         await destination.PutBlobAsync(descriptor, counted, ct).ConfigureAwait(false);
         observer.BlobCompleted(descriptor);
     }
+
+    private static async Task<Stream> OpenSourceBlobAsync(IImageSource source, Descriptor descriptor, string role, CancellationToken ct)
+    {
+        try
+        {
+            return await source.OpenBlobAsync(descriptor, ct).ConfigureAwait(false);
+        }
+        catch (NotFoundException e)
+        {
+            throw new NotFoundException($"{role} {descriptor.Digest} is missing from {source.Name}", e.Hint);
+        }
+    }
+
+    /// <summary>A stored layer as its plain tar: the stored bytes are verified under the decoder, the tar over it (by <see cref="PutAsync"/>).</summary>
+    private static async Task<Stream> OpenDecodedAsync(IImageSource source, DecodedLayer decoded, string role, CancellationToken ct)
+    {
+        if (decoded.File is { } file) return OpenFile(file);
+        var stored = await OpenSourceBlobAsync(source, decoded.Original, role, ct).ConfigureAwait(false);
+        return new DecodedReadStream(new VerifyingReadStream(stored, Digest.Parse(decoded.Original.Digest), decoded.Original.Size, $"{role} {decoded.Original.Digest}"),
+            decoded.Compression);
+    }
+
+    private static FileStream OpenFile(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
 
     private static async Task CheckSourceAsync(IImageSource source, IReadOnlyList<PlannedBlob> blobs, TransferOptions options, CancellationToken ct)
     {

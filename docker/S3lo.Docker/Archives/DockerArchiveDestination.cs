@@ -50,6 +50,8 @@ public sealed class DockerArchiveDestination : IImageDestination
         TempPath = ArchiveTemp.NewTempPath(_fullPath);
     }
 
+    public LayerFormats Layers => LayerFormats.DockerArchive;
+
     public string File { get; }
     public string Name => $"docker-archive:{File}{(_repoTag is null ? "" : ":" + _repoTag)}";
 

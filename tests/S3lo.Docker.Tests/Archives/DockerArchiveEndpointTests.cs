@@ -45,7 +45,7 @@ public sealed class DockerArchiveEndpointTests
         Assert.That(written.Layers[2], Is.EqualTo(saved.Layers[2]), "zstd layers are decompressed for Docker 20.10");
 
         // And read back as a source: the same config, the layers as OCI layers.
-        await using var source = new DockerArchiveSource(file, "example/app:v1", _dir.Path);
+        await using var source = new DockerArchiveSource(file, "example/app:v1");
         var root = await source.GetRootAsync(None);
         Assert.That(root.Manifest!.Config.Digest, Is.EqualTo(saved.ConfigDigest.ToString()));
         Assert.That(root.Manifest.Config.MediaType, Is.EqualTo(MediaTypes.OciConfig));
@@ -63,7 +63,7 @@ public sealed class DockerArchiveEndpointTests
         await CopyAsync(new MemoryImageSource(plan.Root, plan.OpenRaw), new DockerArchiveDestination(first, null));
 
         var layout = _dir.File("layout");
-        var toLayout = await CopyAsync(new DockerArchiveSource(first, null, _dir.Path), new OciLayoutDestination(layout, "v1"));
+        var toLayout = await CopyAsync(new DockerArchiveSource(first, null), new OciLayoutDestination(layout, "v1"));
         Assert.That(toLayout.Digest, Is.EqualTo(plan.Root.Digest), "uncompressed OCI layers: the same manifest a push without compression builds");
 
         var second = _dir.File("second.tar");
@@ -82,7 +82,7 @@ public sealed class DockerArchiveEndpointTests
         var file = _dir.File("docker25.tar");
         await File.WriteAllBytesAsync(file, archive.Archive);
 
-        await using var source = new DockerArchiveSource(file, "example/oci:v1", _dir.Path);
+        await using var source = new DockerArchiveSource(file, "example/oci:v1");
         var root = await source.GetRootAsync(None);
         Assert.That(root.Manifest!.Config.Digest, Is.EqualTo(saved.ConfigDigest.ToString()));
         Assert.That(root.Manifest.Layers.Select(l => l.Digest), Is.EqualTo(archive.LayerBlobs.Select(d => d.ToString())));
@@ -96,10 +96,10 @@ public sealed class DockerArchiveEndpointTests
         var file = _dir.File("named.tar");
         await CopyAsync(new MemoryImageSource(plan.Root, plan.OpenRaw), new DockerArchiveDestination(file, "real/name:v1"));
 
-        await using var source = new DockerArchiveSource(file, "other/name:v1", _dir.Path);
+        await using var source = new DockerArchiveSource(file, "other/name:v1");
         var error = Assert.ThrowsAsync<NotFoundException>(() => source.GetRootAsync(None));
         Assert.That(error!.Hint, Does.Contain("real/name:v1"));
-        await using var missing = new DockerArchiveSource(_dir.File("missing.tar"), null, _dir.Path);
+        await using var missing = new DockerArchiveSource(_dir.File("missing.tar"), null);
         Assert.ThrowsAsync<NotFoundException>(() => missing.GetRootAsync(None));
     }
 

@@ -42,7 +42,7 @@ public sealed class DockerArchiveDaemonTests
 
         // docker save → oci:DIR — the config digest is the image ID, the layers are the diff IDs.
         var layout = _dir.File("layout");
-        await using (var source = new DockerArchiveSource(saved, name, _dir.Path))
+        await using (var source = new DockerArchiveSource(saved, name))
         {
             var root = await source.GetRootAsync(None);
             Assert.That(root.Manifest!.Config.Digest, Is.EqualTo(imageId.ToString()));

@@ -1,0 +1,48 @@
+using S3lo.Core.Compression;
+using S3lo.Core.Digests;
+using S3lo.Core.Oci;
+
+namespace S3lo.Core.Transfer;
+
+/// <summary>One layer tar being encoded as it streams in: write it to <see cref="Input"/>, then complete it.</summary>
+public sealed class LayerEncoding : IAsyncDisposable
+{
+    private readonly LayerEncoder _owner;
+    private readonly CompressedBlobWriter _writer;
+    private readonly string _path;
+    private readonly long _tarSize;
+    private bool _completed;
+
+    internal LayerEncoding(LayerEncoder owner, CompressedBlobWriter writer, string path, long tarSize)
+    {
+        _owner = owner;
+        _writer = writer;
+        _path = path;
+        _tarSize = tarSize;
+    }
+
+    public Stream Input => _writer.Input;
+
+    /// <summary>
+    /// Finishes the layer whose tar hashed to <paramref name="diffId"/> (the caller hashed what it wrote) and
+    /// offers it for upload, unless the destination holds it already.
+    /// </summary>
+    public async Task<Descriptor> CompleteAsync(Digest diffId, CancellationToken ct)
+    {
+        var blob = await _writer.CompleteAsync(ct).ConfigureAwait(false);
+        _completed = true;
+        if (await _owner.FindReusableAsync(diffId, ct).ConfigureAwait(false) is { } stored)
+        {
+            File.Delete(_path);
+            return stored.Blob;
+        }
+        _owner.Add(diffId, _tarSize, blob, _path, offer: true);
+        return blob;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        if (!_completed) File.Delete(_path);
+    }
+}
