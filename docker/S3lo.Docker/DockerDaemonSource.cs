@@ -15,6 +15,7 @@ namespace S3lo.Docker;
 public sealed class DockerDaemonSource(DockerClient client, string image, PlatformSpec? platform = null) : IImageSource, ILayerTarSource
 {
     private LayerEncoder? _encoder;
+    private LayerEncoder? _ownEncoder;
     private DockerSaveImage? _image;
     private string? _spoolDirectory;
 
@@ -26,12 +27,14 @@ public sealed class DockerDaemonSource(DockerClient client, string image, Platfo
     /// <summary>True when the image had to be exported (false: the destination had every layer).</summary>
     public bool Exported { get; private set; }
 
-    public void EncodeLayersWith(LayerEncoder encoder) => _encoder = encoder;
+    // Once read (say, looked at before the transfer), the image keeps the layers it has.
+    public void EncodeLayersWith(LayerEncoder encoder) => _encoder = _image is null ? encoder : _encoder;
 
     public async Task<ManifestBlob> GetRootAsync(CancellationToken ct)
     {
         if (_image is not null) return _image.Root;
-        var encoder = _encoder ?? throw new InvalidOperationException("the transfer engine hands a layer encoder over before the root is read");
+        // Read outside a transfer (to look at it): layers stay plain tars, in a temp directory of our own.
+        var encoder = _encoder ??= _ownEncoder = LayerEncoder.Plain(Path.GetTempPath());
         var inspect = await client.InspectImageAsync(image, ct).ConfigureAwait(false)
             ?? throw new NotFoundException($"image '{image}' not found in the Docker daemon", "'docker images' lists what is there");
         Inspect = inspect;
@@ -79,10 +82,10 @@ public sealed class DockerDaemonSource(DockerClient client, string image, Platfo
     public Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken ct) =>
         Task.FromResult(_image?.Open(descriptor, _encoder!, $"'{image}'") ?? throw new InvalidOperationException("read the root first"));
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         DeleteQuietly(_spoolDirectory);
-        return ValueTask.CompletedTask;
+        if (_ownEncoder is not null) await _ownEncoder.DisposeAsync().ConfigureAwait(false);
     }
 
     internal static void DeleteQuietly(string? directory)

@@ -15,7 +15,8 @@ namespace S3lo.Core.Transfer;
 /// </summary>
 public sealed class LayerEncoder : IAsyncDisposable
 {
-    private readonly IImageDestination _destination;
+    private readonly IImageDestination? _destination;
+    private readonly LayerFormats _formats;
     private readonly ILayerCache? _cache;
     private readonly Channel<Descriptor> _ready = Channel.CreateUnbounded<Descriptor>();
     private readonly ConcurrentDictionary<string, string> _files = new(StringComparer.Ordinal);
@@ -28,12 +29,22 @@ public sealed class LayerEncoder : IAsyncDisposable
     internal LayerEncoder(IImageDestination destination, string workDirectory)
     {
         _destination = destination;
+        _formats = destination.Layers;
         _cache = destination.LayerCache;
         Directory = workDirectory;
     }
 
+    private LayerEncoder(string workDirectory)
+    {
+        _formats = LayerFormats.Stored(LayerCompression.None);
+        Directory = workDirectory;
+    }
+
+    /// <summary>For reading a source outside a transfer (to look at it): layers are kept as plain tars, nothing is reused.</summary>
+    public static LayerEncoder Plain(string parentDirectory) => new(PrivateTemp.DirectoryPath(parentDirectory, "read"));
+
     /// <summary>How new layers are stored.</summary>
-    public LayerCompression Compression => _destination.Layers.Preferred;
+    public LayerCompression Compression => _formats.Preferred;
 
     /// <summary>Where encoded layers are written: next to the destination when it can move files in.</summary>
     public string Directory { get; }
@@ -97,11 +108,11 @@ public sealed class LayerEncoder : IAsyncDisposable
 
     private async Task<CachedLayer?> LookUpAsync(Digest diffId, CancellationToken ct)
     {
-        if (_cache is null) return null;
+        if (_cache is null || _destination is null) return null;
         var hit = await _cache.FindLayerAsync(diffId, Compression, ct).ConfigureAwait(false)
             // A plain copy is the same layer whatever compression is wanted.
             ?? (Compression != LayerCompression.None ? await _cache.FindLayerAsync(diffId, LayerCompression.None, ct).ConfigureAwait(false) : null);
-        if (hit is null || !_destination.Layers.Accepts(MediaTypes.LayerCompressionOf(hit.Blob.MediaType) ?? LayerCompression.None)) return null;
+        if (hit is null || !_formats.Accepts(MediaTypes.LayerCompressionOf(hit.Blob.MediaType) ?? LayerCompression.None)) return null;
         // The index may outlive a blob (a delete, a clean): reuse only what is there.
         return await _destination.HasBlobAsync(hit.Blob, ct).ConfigureAwait(false) ? hit : null;
     }

@@ -15,6 +15,7 @@ public sealed class DockerArchiveSource : IImageSource, ILayerTarSource
     private readonly string? _repoTag;
     private readonly PlatformSpec? _platform;
     private LayerEncoder? _encoder;
+    private LayerEncoder? _ownEncoder;
     private DockerSaveImage? _image;
     private string? _spoolDirectory;
 
@@ -35,12 +36,14 @@ public sealed class DockerArchiveSource : IImageSource, ILayerTarSource
     /// <summary>The names the image was saved under, known after <see cref="GetRootAsync"/>.</summary>
     public IReadOnlyList<string> RepoTags => _image?.RepoTags ?? [];
 
-    public void EncodeLayersWith(LayerEncoder encoder) => _encoder = encoder;
+    // Once read (say, looked at before the transfer), the image keeps the layers it has.
+    public void EncodeLayersWith(LayerEncoder encoder) => _encoder = _image is null ? encoder : _encoder;
 
     public async Task<ManifestBlob> GetRootAsync(CancellationToken ct)
     {
         if (_image is not null) return _image.Root;
-        var encoder = _encoder ?? throw new InvalidOperationException("the transfer engine hands a layer encoder over before the root is read");
+        // Read outside a transfer (to look at it): layers stay plain tars, in a temp directory of our own.
+        var encoder = _encoder ??= _ownEncoder = LayerEncoder.Plain(Path.GetTempPath());
         FileStream archive;
         try
         {
@@ -74,9 +77,9 @@ public sealed class DockerArchiveSource : IImageSource, ILayerTarSource
     public Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken ct) =>
         Task.FromResult(_image?.Open(descriptor, _encoder!, Name) ?? throw new InvalidOperationException("read the root first"));
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         DockerDaemonSource.DeleteQuietly(_spoolDirectory);
-        return ValueTask.CompletedTask;
+        if (_ownEncoder is not null) await _ownEncoder.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,4 +1,5 @@
 using S3lo.Core.Compression;
+using S3lo.Core.Digests;
 using S3lo.Core.Oci;
 using S3lo.Core.Tests.Support;
 
@@ -128,12 +129,15 @@ public class LayerCompressorTests
     }
 
     [Test]
-    public void NoneIsNotACompression()
+    public async Task NoneStoresTheTarAsItIsWithItsOwnDigest()
     {
         var input = WriteInput(10);
 
-        Assert.That(async () => await LayerCompressor.CompressFileAsync(input, Path.Combine(_temp.Path, "x"), LayerCompression.None, None),
-            Throws.InstanceOf<ArgumentOutOfRangeException>());
+        var blob = await LayerCompressor.CompressFileAsync(input, Path.Combine(_temp.Path, "x"), LayerCompression.None, None);
+
+        Assert.That(File.ReadAllBytes(Path.Combine(_temp.Path, "x")), Is.EqualTo(File.ReadAllBytes(input)));
+        Assert.That(blob.Digest, Is.EqualTo(Digest.Compute(File.ReadAllBytes(input)).ToString()));
+        Assert.That(blob.MediaType, Is.EqualTo(MediaTypes.OciLayer));
     }
 
     [Test]
