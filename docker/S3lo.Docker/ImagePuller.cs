@@ -17,7 +17,7 @@ public sealed class ImagePuller(TransferEngine engine)
         await docker.PingAsync(ct).ConfigureAwait(false);
         TransferReport report;
         await using (var source = new BucketImageSource(bucket, reference.Repository, reference.Tag, reference.Digest))
-        await using (var target = new DockerImageDestination(docker, localRepository, localTag, tempDirectory, TarSizeLookup(bucket)))
+        await using (var target = new DockerImageDestination(docker, localRepository, localTag, tempDirectory))
         {
             // Buckets answer HEAD cheaply: find a missing blob before the daemon sees a byte.
             report = await engine.TransferAsync(source, target, options with { CheckSourceFirst = true }, ct).ConfigureAwait(false);
