@@ -1,4 +1,3 @@
-using S3lo.Core.Compression;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
