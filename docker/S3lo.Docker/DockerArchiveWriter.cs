@@ -1,34 +1,43 @@
-using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using S3lo.Core.Archives;
 using S3lo.Core.Digests;
-using S3lo.Core.Errors;
 
 namespace S3lo.Docker;
 
 /// <summary>
 /// Writes a classic docker-archive (what <c>POST /images/load</c> takes) forward-only into a stream: no
 /// seeking, so it can feed the daemon through a pipe while blobs still arrive. Each entry's size is
-/// declared up front and the content must be exactly that long. Not thread-safe: one writer at a time.
-/// Docker 20.10 loads gzip-compressed layer.tar entries but not zstd ones: decompress zstd first.
+/// declared up front and the content must be exactly that long. Not thread-safe: one writer at a time
+/// (<see cref="DockerArchiveImageWriter"/> takes turns for a transfer's concurrent blobs).
 /// </summary>
 public sealed class DockerArchiveWriter
 {
-    private const int CopyBufferSize = 1024 * 1024;
     private static readonly JsonSerializerOptions ManifestJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly DockerJsonContext ManifestContext = new(ManifestJson);
 
     private readonly Stream _output;
+    private readonly TarEntryWriter _tar;
     private readonly List<string> _layers = [];
     private readonly Dictionary<Digest, string> _layerPaths = [];
-    private string? _configPath;
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private bool _manifestWritten;
     private bool _completed;
 
-    public DockerArchiveWriter(Stream output) => _output = output;
+    public DockerArchiveWriter(Stream output)
+    {
+        _output = output;
+        _tar = new TarEntryWriter(output);
+    }
 
     /// <summary>Layer entry names in the order written.</summary>
     public IReadOnlyList<string> LayerPaths => _layers;
+
+    /// <summary>The config's entry name, once written.</summary>
+    public string? ConfigPath { get; private set; }
+
+    /// <summary>Every entry name written so far.</summary>
+    public IReadOnlySet<string> Names => _names;
 
     /// <summary>Writes <c>&lt;hex&gt;/layer.tar</c> with exactly <paramref name="size"/> bytes of <paramref name="content"/>.</summary>
     public async Task WriteLayerAsync(Digest blobDigest, Stream content, long size, CancellationToken ct)
@@ -45,10 +54,10 @@ public sealed class DockerArchiveWriter
     public async Task WriteConfigAsync(byte[] config, CancellationToken ct)
     {
         EnsureOpen();
-        if (_configPath is not null) throw new InvalidOperationException("the config was written already");
+        if (ConfigPath is not null) throw new InvalidOperationException("the config was written already");
         var path = $"{Digest.Compute(config).Hex}.json";
         await WriteEntryAsync(path, new MemoryStream(config, writable: false), config.Length, "config", ct).ConfigureAwait(false);
-        _configPath = path;
+        ConfigPath = path;
     }
 
     /// <summary>Writes another file of an archive as it is (an image carried over from an existing archive).</summary>
@@ -72,14 +81,14 @@ public sealed class DockerArchiveWriter
     internal async Task WriteManifestAsync(string? repoTag, IReadOnlyList<Digest>? layerOrder, IReadOnlyList<DockerArchiveManifestEntry> others, CancellationToken ct)
     {
         EnsureOpen();
-        if (_configPath is null) throw new InvalidOperationException("write the config before the manifest");
+        if (ConfigPath is null) throw new InvalidOperationException("write the config before the manifest");
         if (_manifestWritten) throw new InvalidOperationException("manifest.json was written already");
         var layers = layerOrder is null
             ? _layers
             : layerOrder.Select(d => _layerPaths.TryGetValue(d, out var p) ? p : throw new InvalidOperationException($"layer {d} was not written")).ToList();
         var entry = new DockerArchiveManifestEntry
         {
-            Config = _configPath,
+            Config = ConfigPath,
             RepoTags = repoTag is null ? null : [repoTag],
             Layers = layers,
         };
@@ -93,40 +102,15 @@ public sealed class DockerArchiveWriter
     {
         EnsureOpen();
         if (!_manifestWritten) throw new InvalidOperationException("write manifest.json before completing the archive");
-        await _output.WriteAsync(new byte[2 * UstarHeader.BlockSize], ct).ConfigureAwait(false);
+        await _tar.EndAsync(ct).ConfigureAwait(false);
         await _output.FlushAsync(ct).ConfigureAwait(false);
         _completed = true;
     }
 
     private async Task WriteEntryAsync(string name, Stream content, long size, string what, CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        try
-        {
-            UstarHeader.WriteFile(buffer, name, size);
-            await _output.WriteAsync(buffer.AsMemory(0, UstarHeader.BlockSize), ct).ConfigureAwait(false);
-            var remaining = size;
-            while (remaining > 0)
-            {
-                var n = await content.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), ct).ConfigureAwait(false);
-                if (n == 0) throw new S3loException($"{what} ended after {size - remaining} of its {size} bytes");
-                await _output.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-                remaining -= n;
-            }
-            // A read past the end must find nothing (and lets a verifying source check its digest).
-            if (await content.ReadAsync(buffer.AsMemory(0, 1), ct).ConfigureAwait(false) != 0)
-                throw new S3loException($"{what} is longer than the {size} bytes declared");
-            var padding = (int)((UstarHeader.BlockSize - size % UstarHeader.BlockSize) % UstarHeader.BlockSize);
-            if (padding > 0)
-            {
-                buffer.AsSpan(0, padding).Clear();
-                await _output.WriteAsync(buffer.AsMemory(0, padding), ct).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        await _tar.FileAsync(name, content, size, what, ct).ConfigureAwait(false);
+        _names.Add(name);
     }
 
     private void EnsureOpen()

@@ -4,7 +4,7 @@ using S3lo.Core.Errors;
 namespace S3lo.Core.Archives;
 
 /// <summary>Appends entries to a tar being written forward-only; each entry's size is declared up front and must be met exactly.</summary>
-internal sealed class TarEntryWriter(Stream output)
+public sealed class TarEntryWriter(Stream output)
 {
     private const int BufferSize = 1 << 20;
 

@@ -5,9 +5,10 @@ namespace S3lo.Core.Archives;
 
 /// <summary>
 /// Deterministic tar headers for the archives s3lo writes: ustar, mtime 0, uid/gid 0, mode 0644 (0755 for
-/// directories). A file of 8 GiB or more gets a pax extended header with its exact size, as POSIX says.
+/// directories). A file of 8 GiB or more gets a pax extended header with its exact size, as POSIX says
+/// (Go's archive/tar, and so the Docker daemon, reads pax). The one tar header codec of every archive s3lo writes.
 /// </summary>
-internal static class TarHeaders
+public static class TarHeaders
 {
     public const int BlockSize = 512;
     private const long MaxOctalSize = (1L << 33) - 1;

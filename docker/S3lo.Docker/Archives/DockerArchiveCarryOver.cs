@@ -14,10 +14,13 @@ internal static class DockerArchiveCarryOver
 {
     private const int MaxManifestBytes = 4 * 1024 * 1024;
 
+    /// <param name="writer">The new archive, its image's config and layers written already.</param>
     public static async Task<IReadOnlyList<DockerArchiveManifestEntry>> AppendAsync(
-        string existing, DockerArchiveWriter writer, ISet<string> written, string? repoTag, string configPath, CancellationToken ct)
+        string existing, DockerArchiveWriter writer, string? repoTag, CancellationToken ct)
     {
         if (!File.Exists(existing)) return [];
+        var configPath = writer.ConfigPath;
+        var written = writer.Names;
         var entries = await ReadManifestAsync(existing, ct).ConfigureAwait(false);
         if (entries is null) return [];
 
@@ -41,7 +44,6 @@ internal static class DockerArchiveCarryOver
             if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
             if (Normalize(entry.Name) is not { } name || !needed.Remove(name)) continue;
             await writer.WriteOtherFileAsync(name, entry.DataStream, entry.Length, ct).ConfigureAwait(false);
-            written.Add(name);
         }
         // A file named but absent: that image could not be loaded from the old archive either; leave it out.
         return kept.Where(e => e.Layers.Prepend(e.Config).All(p => Normalize(p) is { } n && written.Contains(n))).ToList();

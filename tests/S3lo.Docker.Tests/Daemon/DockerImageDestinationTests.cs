@@ -40,8 +40,8 @@ public sealed class DockerImageDestinationTests
             await destination.PrepareAsync(plan.Plan, CancellationToken.None);
             Assert.That(await destination.HasBlobAsync(plan.Layers[0], CancellationToken.None), Is.False);
 
-            // Layers 3 and 2 (the big one) before anything else, concurrently; then config and layer 1
-            // together; then the rest, each of which is next in order and goes straight into the tar.
+            // Layers 3 and 2 (the big one) before anything else, concurrently (one takes the tar, the other
+            // is spooled); then config and layer 1 together; then the rest, each straight into the tar.
             Assert.That(plan.Layers, Has.Count.EqualTo(5));
             await Task.WhenAll(plan.PutAsync(destination, plan.Layers[2]), plan.PutAsync(destination, plan.Layers[1]));
             await Task.WhenAll(plan.PutAsync(destination, plan.Layers[0]), plan.PutAsync(destination, plan.Config));
@@ -95,7 +95,7 @@ public sealed class DockerImageDestinationTests
         {
             await destination.PrepareAsync(plan.Plan, CancellationToken.None);
             await plan.PutAsync(destination, plan.Config);
-            // The big layer is next in order, so it streams straight into the tar and breaks there.
+            // Nothing else is being written, so the big layer streams straight into the tar and breaks there.
             var big = plan.Layers[1];
             Assert.That(big.Size, Is.GreaterThan(2 * 1024 * 1024));
             await using var broken = plan.Open(big, failAfter: big.Size / 2);
@@ -114,7 +114,7 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task A_digest_mismatch_in_a_spooled_blob_aborts_the_load()
+    public async Task A_digest_mismatch_in_a_blob_aborts_the_load()
     {
         var saved = TestImages.BuildSavedAndRemoved("mismatch", copyLayers: 1);
         var plan = new PlanBuilder(saved, _ => "gzip");
@@ -124,7 +124,7 @@ public sealed class DockerImageDestinationTests
         await using (var destination = new DockerImageDestination(_client, repository, tag, _temp.Path))
         {
             await destination.PrepareAsync(plan.Plan, CancellationToken.None);
-            // Not next in order (the config has not come): spooled, and the mismatch shows at its end.
+            // Before the config, straight into the tar: the mismatch shows at its end, with the entry cut.
             await using var content = new VerifyingReadStream(plan.OpenRaw(layer), Digest.Parse("sha256:" + new string('a', 64)), layer.Size, "layer 2");
             var e = Assert.ThrowsAsync<DigestMismatchException>(() => destination.PutBlobAsync(layer, content, CancellationToken.None));
             Assert.That(e!.Message, Does.Contain("layer 2"));
@@ -208,7 +208,8 @@ public sealed class DockerImageDestinationTests
         await using var destination = new DockerImageDestination(_client, repository, tag, _temp.Path);
         var e = Assert.ThrowsAsync<S3loException>(() => destination.PrepareAsync(twoPlatforms, CancellationToken.None));
 
-        Assert.That(e!.Message, Is.EqualTo("the Docker daemon takes one platform; pick one with --platform"));
+        Assert.That(e!.Message, Is.EqualTo("the Docker daemon takes one platform, and this image has 2 (linux/amd64, linux/arm64)"));
+        Assert.That(e.Hint, Is.EqualTo("pick one with --platform, e.g. --platform linux/amd64"));
     }
 
     private (string Repository, string Tag) NewTarget()

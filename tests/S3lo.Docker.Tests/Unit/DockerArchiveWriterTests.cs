@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Text.Json.Nodes;
+using S3lo.Core.Archives;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Docker.Tests.Support;
@@ -83,18 +84,31 @@ public sealed class DockerArchiveWriterTests
         Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteManifestAsync(null, CancellationToken.None));
     }
 
-    [Test]
-    public void Sizes_past_8_GiB_use_the_base_256_header()
+    [TestCase(8L * 1024 * 1024 * 1024)]
+    [TestCase(9L * 1024 * 1024 * 1024)]
+    public void Sizes_of_8_GiB_and_more_get_a_pax_size_record(long size)
     {
-        const long size = 9L * 1024 * 1024 * 1024;
-        var block = new byte[512];
-        UstarHeader.WriteFile(block, "big/layer.tar", size);
+        // The header DockerArchiveWriter writes for such a layer; the daemon's Go archive/tar reads pax.
+        var header = TarHeaders.File("big/layer.tar", size);
 
         // Non-seekable, as the daemon reads it: the header is parsed without skipping the (absent) data.
-        using var reader = new TarReader(new NonSeekableStream(new MemoryStream(block)));
+        using var reader = new TarReader(new NonSeekableStream(new MemoryStream(header)));
         var entry = reader.GetNextEntry();
-        Assert.That(entry!.Length, Is.EqualTo(size));
+        Assert.That(entry!.Format, Is.EqualTo(TarEntryFormat.Pax));
+        Assert.That(entry.Length, Is.EqualTo(size));
         Assert.That(entry.Name, Is.EqualTo("big/layer.tar"));
+    }
+
+    [Test]
+    public void Sizes_below_8_GiB_keep_a_plain_ustar_header()
+    {
+        var header = TarHeaders.File("big/layer.tar", 8L * 1024 * 1024 * 1024 - 1);
+
+        using var reader = new TarReader(new NonSeekableStream(new MemoryStream(header)));
+        var entry = reader.GetNextEntry();
+        Assert.That(header, Has.Length.EqualTo(TarHeaders.BlockSize));
+        Assert.That(entry!.Format, Is.EqualTo(TarEntryFormat.Ustar));
+        Assert.That(entry.Length, Is.EqualTo(8L * 1024 * 1024 * 1024 - 1));
     }
 
     private static Dictionary<string, byte[]> ReadAll(byte[] tar)
