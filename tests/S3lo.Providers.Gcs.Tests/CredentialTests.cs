@@ -51,7 +51,7 @@ public sealed class CredentialTests
         Assert.That(query["X-Goog-Expires"], Is.EqualTo("900"));
         Assert.That(query["X-Goog-Signature"], Does.Match("^[0-9a-f]{512}$"));
         using var http = new HttpClient();
-        Assert.That(Bytes.Sha(await http.GetByteArrayAsync(url)), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await http.GetByteArrayAsync(url)), Is.EqualTo(Sha.Hex(bytes)));
     }
 
     [Test]

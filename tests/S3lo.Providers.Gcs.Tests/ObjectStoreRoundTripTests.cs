@@ -15,7 +15,7 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
         var put = await PutAsync("blobs/sha256/one", bytes);
         var head = await Store.HeadAsync("blobs/sha256/one", None);
 
-        Assert.That(Bytes.Sha(await GetAsync("blobs/sha256/one")), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await GetAsync("blobs/sha256/one")), Is.EqualTo(Sha.Hex(bytes)));
         Assert.That(put.Size, Is.EqualTo(bytes.Length));
         Assert.That(head, Is.Not.Null);
         Assert.That(head!.Size, Is.EqualTo(bytes.Length));
@@ -40,10 +40,10 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
 
         await PutAsync("blobs/sha256/big", bytes);
 
-        Assert.That(Bytes.Sha(await GetAsync("blobs/sha256/big")), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await GetAsync("blobs/sha256/big")), Is.EqualTo(Sha.Hex(bytes)));
         Assert.That((await Store.HeadAsync("blobs/sha256/big", None))!.Size, Is.EqualTo(size));
         // Checked with a client of its own too: the object itself is whole, not only what this store reads back.
-        Assert.That(Bytes.Sha((await GcsEmulator.ReadAsync(Bucket, "blobs/sha256/big"))!), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex((await GcsEmulator.ReadAsync(Bucket, "blobs/sha256/big"))!), Is.EqualTo(Sha.Hex(bytes)));
     }
 
     [Test]
@@ -55,7 +55,7 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
         await using var stream = await Store.OpenReadAsync("sized", None);
 
         Assert.That(stream.Length, Is.EqualTo(bytes.Length));
-        Assert.That(Bytes.Sha(await Bytes.ReadAllAsync(stream)), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await Bytes.ReadAllAsync(stream)), Is.EqualTo(Sha.Hex(bytes)));
     }
 
     [Test]
@@ -138,7 +138,7 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
         var copied = await Store.TryCopyAsync("blobs/sha256/source", "blobs/sha256/target", PutOptions.Blob, None);
 
         Assert.That(copied, Is.True);
-        Assert.That(Bytes.Sha(await GetAsync("blobs/sha256/target")), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await GetAsync("blobs/sha256/target")), Is.EqualTo(Sha.Hex(bytes)));
     }
 
     [Test]

@@ -22,7 +22,7 @@ public class ObjectStoreRoundTripTests : BucketTest
         var listed = new List<ObjectInfo>();
         await foreach (var info in Store.ListAsync("blobs/", None)) listed.Add(info);
 
-        Assert.That(Bytes.Sha(read), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(read), Is.EqualTo(Sha.Hex(bytes)));
         Assert.That(put.Size, Is.EqualTo(bytes.Length));
         Assert.That(head, Is.Not.Null);
         Assert.That(head!.Size, Is.EqualTo(bytes.Length));
@@ -90,7 +90,7 @@ public class ObjectStoreRoundTripTests : BucketTest
         using var http = new HttpClient();
         var fetched = await http.GetByteArrayAsync(url);
 
-        Assert.That(Bytes.Sha(fetched), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(fetched), Is.EqualTo(Sha.Hex(bytes)));
         Assert.That(url.Query, Does.Contain("X-Amz-Signature="));
     }
 

@@ -40,7 +40,7 @@ public class TarIndexTests
             Assert.That(head, Is.EqualTo("head"u8.ToArray()));
         }
         await using var index = await tar.OpenAsync("index.json", None);
-        Assert.That(await Sha.ReadAllAsync(index), Is.EqualTo("{}"u8.ToArray()));
+        Assert.That(await Bytes.ReadAllAsync(index), Is.EqualTo("{}"u8.ToArray()));
     }
 
     [Test]

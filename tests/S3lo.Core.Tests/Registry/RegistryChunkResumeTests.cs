@@ -206,7 +206,7 @@ public class RegistryChunkResumeTests
         using var client = new RegistryClient(server.Authority, Options(logger));
 
         // A stream that cannot seek: the resumed bytes come from the chunk held in memory.
-        await client.UploadBlobAsync(Repository, DigestOf(data), data.Length, new TrickleStream(data, 64 * 1024), CancellationToken.None);
+        await client.UploadBlobAsync(Repository, DigestOf(data), data.Length, new SourceStream(data, maxChunk: 64 * 1024), CancellationToken.None);
 
         var patches = server.Requests.Where(r => r.Method == "PATCH").Select(r => r.ContentRange).ToList();
         Assert.Multiple(() =>
@@ -243,7 +243,7 @@ public class RegistryChunkResumeTests
         using var server = new UploadServer { CutAt = 2 * Chunk + 10, ForgetOnCut = true };
         using var client = new RegistryClient(server.Authority, Options(new RegistryTestLogger()));
 
-        var e = Assert.ThrowsAsync<S3loException>(() => client.UploadBlobAsync(Repository, DigestOf(data), data.Length, new TrickleStream(data, 64 * 1024), CancellationToken.None))!;
+        var e = Assert.ThrowsAsync<S3loException>(() => client.UploadBlobAsync(Repository, DigestOf(data), data.Length, new SourceStream(data, maxChunk: 64 * 1024), CancellationToken.None))!;
 
         Assert.That(e.Message, Does.StartWith($"upload of blob {DigestOf(data)} to {server.Authority}/{Repository} broke at byte {2 * Chunk}"));
         Assert.That(e.Message, Does.EndWith("the source cannot be read again from there"));

@@ -152,7 +152,7 @@ public class RegistryCopyTests
         foreach (var layer in image.Manifest!.Layers)
         {
             await using var stream = await back.OpenBlobAsync(Digest.Parse(layer.Digest), None);
-            Assert.That(Sha.Of(await Sha.ReadAllAsync(stream)), Is.EqualTo(layer.Digest));
+            Assert.That(Sha.Of(await Bytes.ReadAllAsync(stream)), Is.EqualTo(layer.Digest));
         }
     }
 

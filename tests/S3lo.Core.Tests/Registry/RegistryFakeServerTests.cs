@@ -171,7 +171,7 @@ public class RegistryFakeServerTests
         var credentials = new StaticCredentialProvider(new RegistryCredential(user, password));
         using var client = new RegistryClient(server.Authority, Options(logger, credentials));
         await using (var stream = await client.OpenBlobAsync(Repository, Digest.Parse(FixtureStore.Amd64LayerDigest), None))
-            Assert.That(await Sha.ReadAllAsync(stream), Is.EqualTo(_layer));
+            Assert.That(await Bytes.ReadAllAsync(stream), Is.EqualTo(_layer));
 
         var atStorage = storage.Requests.Single();
         Assert.Multiple(() =>

@@ -11,10 +11,10 @@ namespace S3lo.Docker.Tests.Archives;
 public sealed class DockerArchiveEndpointTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private TempDirectory _dir = null!;
+    private TempDir _dir = null!;
 
     [SetUp]
-    public void SetUp() => _dir = new TempDirectory();
+    public void SetUp() => _dir = new TempDir("docker");
 
     [TearDown]
     public void TearDown() => _dir.Dispose();
@@ -41,7 +41,7 @@ public sealed class DockerArchiveEndpointTests
         Assert.That(written.Config, Is.EqualTo(saved.Config), "config byte-exact: the image ID");
         Assert.That(written.RepoTags, Is.EqualTo(new[] { "example/app:v1" }));
         Assert.That(written.Layers[0], Is.EqualTo(saved.Layers[0]));
-        Assert.That(written.Layers[1], Is.EqualTo(Hash.Gzip(saved.Layers[1])), "gzip layers are loaded as they are");
+        Assert.That(written.Layers[1], Is.EqualTo(Compress.Gzip(saved.Layers[1])), "gzip layers are loaded as they are");
         Assert.That(written.Layers[2], Is.EqualTo(saved.Layers[2]), "zstd layers are decompressed for Docker 20.10");
 
         // And read back as a source: the same config, the layers as OCI layers.
@@ -177,7 +177,7 @@ public sealed class DockerArchiveEndpointTests
         var broken = plan.Layers[1];
 
         Assert.ThrowsAsync<IOException>(() => CopyAsync(
-            new MemoryImageSource(plan.Root, d => d.Digest == broken.Digest ? new FailingStream(plan.OpenRaw(d), d.Size / 2) : plan.OpenRaw(d)),
+            new MemoryImageSource(plan.Root, d => d.Digest == broken.Digest ? new SourceStream(Bytes.ReadAll(plan.OpenRaw(d)), d.Size / 2) : plan.OpenRaw(d)),
             new DockerArchiveDestination(file, "x:y")));
 
         Assert.That(File.ReadAllText(file), Is.EqualTo("older"));

@@ -12,7 +12,7 @@ public sealed class ArchiveReaderOnExportsTests
     private static string _image = "";
     private static SavedImage _saved = null!;
     private DockerClient _client = null!;
-    private TempDirectory _spool = null!;
+    private TempDir _spool = null!;
 
     [OneTimeSetUp]
     public void BuildImage()
@@ -22,13 +22,13 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [OneTimeTearDown]
-    public void RemoveImage() => DockerCli.RemoveQuietly(_image);
+    public void RemoveImage() => DockerCli.RemoveImage(_image);
 
     [SetUp]
     public void Connect()
     {
         _client = new DockerClient();
-        _spool = new TempDirectory();
+        _spool = new TempDir("docker");
     }
 
     [TearDown]
@@ -56,14 +56,14 @@ public sealed class ArchiveReaderOnExportsTests
             contents = await DockerArchiveReader.ReadAsync(export, _spool.Path, options, CancellationToken.None);
 
         Assert.That(contents.Format, Is.EqualTo(DockerArchiveFormat.DockerArchive));
-        Assert.That(contents.ConfigDigest, Is.EqualTo(TestImages.Id(_image)), "the config digest is the image ID");
+        Assert.That(contents.ConfigDigest, Is.EqualTo(Digest.Parse(DockerCli.ImageId(_image))), "the config digest is the image ID");
         Assert.That(Digest.Compute(contents.ConfigBytes), Is.EqualTo(contents.ConfigDigest));
-        Assert.That(contents.Layers.Select(l => l.DiffId.ToString()), Is.EqualTo(TestImages.DiffIds(_image)));
+        Assert.That(contents.Layers.Select(l => l.DiffId.ToString()), Is.EqualTo(DockerCli.DiffIds(_image)));
         Assert.That(contents.RepoTags, Is.EqualTo(new[] { _image }));
         foreach (var layer in contents.Layers)
         {
             Assert.That(layer.SpoolPath, Is.Not.Null);
-            Assert.That(Hash.OfFile(layer.SpoolPath!), Is.EqualTo(layer.DiffId), "spooled bytes hash to the diff ID");
+            Assert.That(Digest.Parse(Sha.OfFile(layer.SpoolPath!)), Is.EqualTo(layer.DiffId), "spooled bytes hash to the diff ID");
             Assert.That(layer.BlobDigest, Is.EqualTo(layer.DiffId));
             Assert.That(layer.MediaType, Is.EqualTo(MediaTypes.OciLayer));
             Assert.That(new FileInfo(layer.SpoolPath!).Length, Is.EqualTo(layer.Size));
@@ -97,11 +97,11 @@ public sealed class ArchiveReaderOnExportsTests
             Assert.That(contents.ConfigDigest, Is.EqualTo(Digest.Compute(config)));
             Assert.That(contents.Layers.Select(l => l.DiffId), Is.EqualTo(new[] { _saved.DiffIds[0], _saved.DiffIds[1], _saved.DiffIds[0] }));
             Assert.That(contents.Layers[2].SpoolPath, Is.EqualTo(contents.Layers[0].SpoolPath));
-            Assert.That(Hash.OfFile(contents.Layers[2].SpoolPath!), Is.EqualTo(_saved.DiffIds[0]));
+            Assert.That(Digest.Parse(Sha.OfFile(contents.Layers[2].SpoolPath!)), Is.EqualTo(_saved.DiffIds[0]));
         }
         finally
         {
-            DockerCli.RemoveQuietly($"{repository}:t");
+            DockerCli.RemoveImage($"{repository}:t");
         }
     }
 
@@ -114,11 +114,11 @@ public sealed class ArchiveReaderOnExportsTests
 
         Assert.That(contents.Format, Is.EqualTo(DockerArchiveFormat.OciLayout));
         Assert.That(contents.ConfigBytes, Is.EqualTo(_saved.Config));
-        Assert.That(contents.ConfigDigest, Is.EqualTo(TestImages.Id(_image)));
+        Assert.That(contents.ConfigDigest, Is.EqualTo(Digest.Parse(DockerCli.ImageId(_image))));
         Assert.That(contents.Layers.Select(l => l.DiffId), Is.EqualTo(_saved.DiffIds));
         Assert.That(contents.Layers.Select(l => l.BlobDigest), Is.EqualTo(_saved.DiffIds));
         Assert.That(contents.Layers.Select(l => l.MediaType), Is.All.EqualTo(MediaTypes.OciLayer));
-        Assert.That(contents.Layers.Select(l => Hash.OfFile(l.SpoolPath!)), Is.EqualTo(_saved.DiffIds));
+        Assert.That(contents.Layers.Select(l => Digest.Parse(Sha.OfFile(l.SpoolPath!))), Is.EqualTo(_saved.DiffIds));
         Assert.That(contents.RepoTags, Is.EqualTo(new[] { "example/oci:v1" }));
         Assert.That(_spool.Files(), Is.EquivalentTo(contents.Layers.Select(l => l.SpoolPath)), "config and manifest spool files are gone");
     }
@@ -134,7 +134,7 @@ public sealed class ArchiveReaderOnExportsTests
         Assert.That(contents.Layers.Select(l => l.DiffId), Is.EqualTo(_saved.DiffIds));
         Assert.That(contents.Layers.Select(l => l.BlobDigest), Is.EqualTo(oci.LayerBlobs));
         Assert.That(contents.Layers.Select(l => l.MediaType), Is.All.EqualTo(mediaType));
-        Assert.That(contents.Layers.Select(l => Hash.OfFile(l.SpoolPath!)), Is.EqualTo(oci.LayerBlobs));
+        Assert.That(contents.Layers.Select(l => Digest.Parse(Sha.OfFile(l.SpoolPath!))), Is.EqualTo(oci.LayerBlobs));
     }
 
     [Test]

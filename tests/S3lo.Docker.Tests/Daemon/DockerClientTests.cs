@@ -13,7 +13,7 @@ public sealed class DockerClientTests
     public void BuildImage() => _image = TestImages.Build("client", copyLayers: 2);
 
     [OneTimeTearDown]
-    public void RemoveImage() => DockerCli.RemoveQuietly(_image);
+    public void RemoveImage() => DockerCli.RemoveImage(_image);
 
     [SetUp]
     public void Connect() => _client = new DockerClient();
@@ -35,8 +35,8 @@ public sealed class DockerClientTests
         var inspect = await _client.InspectImageAsync(_image, CancellationToken.None);
 
         Assert.That(inspect, Is.Not.Null);
-        Assert.That(inspect!.Id, Is.EqualTo(TestImages.Id(_image).ToString()));
-        Assert.That(inspect.RootFS!.Layers, Is.EqualTo(TestImages.DiffIds(_image)));
+        Assert.That(inspect!.Id, Is.EqualTo(DockerCli.ImageId(_image)));
+        Assert.That(inspect.RootFS!.Layers, Is.EqualTo(DockerCli.DiffIds(_image)));
         Assert.That(inspect.RootFS.Layers, Has.Count.EqualTo(3));
         Assert.That(inspect.RepoTags, Does.Contain(_image));
         Assert.That(inspect.Os, Is.EqualTo("linux"));
@@ -54,7 +54,7 @@ public sealed class DockerClientTests
     [Test]
     public async Task Inspect_by_id_finds_the_image()
     {
-        var id = TestImages.Id(_image);
+        var id = Digest.Parse(DockerCli.ImageId(_image));
         var inspect = await _client.InspectImageAsync(id.ToString(), CancellationToken.None);
         Assert.That(inspect?.Id, Is.EqualTo(id.ToString()));
     }
@@ -90,7 +90,7 @@ public sealed class DockerClientTests
     [Test]
     public void A_socket_file_nobody_listens_on_is_connection_refused()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir("docker");
         var path = dir.File("dead.sock");
         // Bound but not listening (.NET removes the file when the socket is disposed, so keep it open).
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
@@ -121,11 +121,11 @@ public sealed class DockerClientTests
     [Test]
     public async Task Tag_and_remove_work_and_remove_of_a_missing_image_is_false()
     {
-        var id = TestImages.Id(_image);
+        var id = Digest.Parse(DockerCli.ImageId(_image));
         var repository = TestImages.NewName("tagged").Split(':')[0];
 
         await _client.TagImageAsync(id.ToString(), repository, "v9", CancellationToken.None);
-        Assert.That(TestImages.Id($"{repository}:v9"), Is.EqualTo(id));
+        Assert.That(Digest.Parse(DockerCli.ImageId($"{repository}:v9")), Is.EqualTo(id));
 
         Assert.That(await _client.RemoveImageAsync($"{repository}:v9", force: false, CancellationToken.None), Is.True);
         Assert.That(DockerCli.ImageExists($"{repository}:v9"), Is.False);
@@ -156,8 +156,8 @@ public sealed class DockerClientTests
         await export.CopyToAsync(copy);
 
         var saved = SavedImage.Parse(copy.ToArray());
-        Assert.That(saved.ConfigDigest, Is.EqualTo(TestImages.Id(_image)));
-        Assert.That(saved.DiffIds.Select(d => d.ToString()), Is.EqualTo(TestImages.DiffIds(_image)));
+        Assert.That(saved.ConfigDigest, Is.EqualTo(Digest.Parse(DockerCli.ImageId(_image))));
+        Assert.That(saved.DiffIds.Select(d => d.ToString()), Is.EqualTo(DockerCli.DiffIds(_image)));
         Assert.That(saved.RepoTags, Is.EqualTo(new[] { _image }));
     }
 
@@ -165,9 +165,9 @@ public sealed class DockerClientTests
     public async Task Export_with_a_platform_works_on_a_daemon_that_predates_the_parameter()
     {
         // API 1.41 has no platform parameter: it is not sent, and the export is the image as it is.
-        using var spool = new TempDirectory();
+        using var spool = new TempDir("docker");
         await using var export = await _client.ExportImageAsync(_image, "linux/amd64", CancellationToken.None);
         var contents = await DockerArchiveReader.ReadAsync(export, spool.Path, new DockerArchiveReadOptions(), CancellationToken.None);
-        Assert.That(contents.ConfigDigest, Is.EqualTo(TestImages.Id(_image)));
+        Assert.That(contents.ConfigDigest, Is.EqualTo(Digest.Parse(DockerCli.ImageId(_image))));
     }
 }

@@ -10,10 +10,10 @@ namespace S3lo.Docker.Tests.Unit;
 /// <summary>The reader on hand-made archives: the cases a daemon does not produce on request, and hostile input.</summary>
 public sealed class DockerArchiveReaderTests
 {
-    private TempDirectory _spool = null!;
+    private TempDir _spool = null!;
 
     [SetUp]
-    public void CreateSpool() => _spool = new TempDirectory();
+    public void CreateSpool() => _spool = new TempDir("docker");
 
     [TearDown]
     public void RemoveSpool() => _spool.Dispose();
@@ -34,7 +34,7 @@ public sealed class DockerArchiveReaderTests
         var contents = await Read(archive);
 
         Assert.That(contents.Layers.Single().DiffId, Is.EqualTo(Digest.Compute(layer)));
-        Assert.That(Hash.OfFile(contents.Layers[0].SpoolPath!), Is.EqualTo(Digest.Compute(layer)));
+        Assert.That(Digest.Parse(Sha.OfFile(contents.Layers[0].SpoolPath!)), Is.EqualTo(Digest.Compute(layer)));
         Assert.That(contents.RepoTags, Is.EqualTo(new[] { "example/a:1" }));
     }
 
@@ -125,7 +125,7 @@ public sealed class DockerArchiveReaderTests
     public async Task A_gzip_layer_tar_in_a_classic_archive_keeps_its_blob_digest()
     {
         var (layer, config) = Image("gz");
-        var gzip = Hash.Gzip(layer);
+        var gzip = Compress.Gzip(layer);
 
         var contents = await Read(Classic(config, [gzip]));
 
