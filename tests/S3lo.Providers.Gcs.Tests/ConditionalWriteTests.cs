@@ -12,26 +12,6 @@ public sealed class ConditionalWriteTests : BucketTest
     private static PutOptions IfMatch(string etag) => PutOptions.Metadata with { Condition = WriteCondition.IfMatch(etag) };
 
     [Test]
-    public async Task IfAbsent_writes_a_new_key()
-    {
-        await PutAsync("tag", Bytes.Random(10, 1), IfAbsent);
-
-        Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(10, 1)));
-    }
-
-    [Test]
-    public async Task IfAbsent_on_an_existing_key_fails_and_leaves_the_content()
-    {
-        var first = Bytes.Random(10, 1);
-        await PutAsync("tag", first);
-
-        var e = Assert.ThrowsAsync<PreconditionFailedException>(() => PutAsync("tag", Bytes.Random(20, 2), IfAbsent));
-
-        Assert.That(e!.Key, Is.EqualTo("tag"));
-        Assert.That(await GetAsync("tag"), Is.EqualTo(first));
-    }
-
-    [Test]
     public async Task IfAbsent_on_an_existing_key_fails_for_a_chunked_upload_too()
     {
         var first = Bytes.Random(10, 1);
@@ -40,28 +20,6 @@ public sealed class ConditionalWriteTests : BucketTest
         Assert.ThrowsAsync<PreconditionFailedException>(() => PutAsync("blob", Bytes.Random(3 * SmallChunk, 2), PutOptions.Blob with { Condition = WriteCondition.IfAbsent }));
 
         Assert.That(await GetAsync("blob"), Is.EqualTo(first));
-    }
-
-    [Test]
-    public async Task IfMatch_with_the_current_etag_replaces_the_object()
-    {
-        var first = await PutAsync("tag", Bytes.Random(10, 1));
-
-        var second = await PutAsync("tag", Bytes.Random(20, 2), IfMatch(first.ETag!));
-
-        Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(20, 2)));
-        Assert.That(second.ETag, Is.Not.EqualTo(first.ETag));
-    }
-
-    [Test]
-    public async Task IfMatch_with_a_stale_etag_fails_and_leaves_the_content()
-    {
-        var first = await PutAsync("tag", Bytes.Random(10, 1));
-        await PutAsync("tag", Bytes.Random(20, 2), IfMatch(first.ETag!));
-
-        Assert.ThrowsAsync<PreconditionFailedException>(() => PutAsync("tag", Bytes.Random(30, 3), IfMatch(first.ETag!)));
-
-        Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(20, 2)));
     }
 
     [Test]
@@ -80,17 +38,4 @@ public sealed class ConditionalWriteTests : BucketTest
         Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(10, 1)));
     }
 
-    [Test]
-    public async Task DeleteIfMatch_removes_the_generation_it_read_and_refuses_a_replaced_one()
-    {
-        var first = await PutAsync("tag", Bytes.Random(10, 1), PutOptions.Metadata);
-        await PutAsync("tag", Bytes.Random(10, 2), PutOptions.Metadata);
-
-        Assert.ThrowsAsync<PreconditionFailedException>(() => Store.DeleteIfMatchAsync("tag", first.ETag!, None));
-        Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(10, 2)));
-
-        var current = await Store.HeadAsync("tag", None);
-        await Store.DeleteIfMatchAsync("tag", current!.ETag!, None);
-        Assert.That(await Store.HeadAsync("tag", None), Is.Null);
-    }
 }

@@ -56,6 +56,7 @@ public abstract class ObjectStoreContract
         Assert.That(put.Size, Is.EqualTo(1000));
         Assert.That(head.ETag, Is.Not.Null.And.Not.Empty);
         Assert.That(head.ETag, Is.EqualTo(put.ETag));
+        Assert.That(head.LastModified, Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(5)));
     }
 
     [Test]
@@ -136,6 +137,17 @@ public abstract class ObjectStoreContract
     }
 
     [Test]
+    public void PutIfMatchOnAMissingKeyIsRefused()
+    {
+        Assert.ThrowsAsync<PreconditionFailedException>(async () =>
+        {
+            var gone = await PutAsync("manifests/app/v1/manifest.json", "first"u8.ToArray());
+            await Store.DeleteAsync("manifests/app/v1/manifest.json", None);
+            await PutAsync("manifests/app/v1/manifest.json", "second"u8.ToArray(), WriteCondition.IfMatch(gone.ETag!));
+        });
+    }
+
+    [Test]
     public async Task DeleteIfMatchRefusesAStaleETagAndDeletesWithTheCurrentOne()
     {
         var first = await PutAsync("manifests/app/v1/manifest.json", "first"u8.ToArray());
@@ -158,6 +170,19 @@ public abstract class ObjectStoreContract
 
         Assert.That(await Store.HeadAsync("blobs/sha256/broken", None), Is.Null);
         Assert.That(await ListAsync(""), Is.Empty, "no object, part or temp file may be listed");
+    }
+
+    [Test]
+    public async Task AFailedOverwriteKeepsTheOldContent()
+    {
+        await PutAsync("blobs/sha256/kept", "old content"u8.ToArray());
+        var bytes = Bytes.Random(LargeObjectBytes, seed: 12);
+
+        Assert.ThrowsAsync<IOException>(() =>
+            Store.PutAsync("blobs/sha256/kept", new SourceStream(bytes, failAfter: bytes.Length / 2), bytes.Length, PutOptions.Blob, None));
+
+        Assert.That(await ReadAsync("blobs/sha256/kept"), Is.EqualTo("old content"u8.ToArray()));
+        Assert.That((await ListAsync("")).Select(i => i.Key), Is.EqualTo(new[] { "blobs/sha256/kept" }));
     }
 
     [Test]
