@@ -12,7 +12,7 @@ public sealed class ConditionalWriteTests : BucketTest
     private static PutOptions IfMatch(string etag) => PutOptions.Metadata with { Condition = WriteCondition.IfMatch(etag) };
 
     [Test]
-    public async Task IfAbsent_on_an_existing_key_fails_for_a_chunked_upload_too()
+    public async Task IfAbsentOnAnExistingKeyFailsForAChunkedUploadToo()
     {
         var first = Bytes.Random(10, 1);
         await PutAsync("blob", first);
@@ -23,13 +23,13 @@ public sealed class ConditionalWriteTests : BucketTest
     }
 
     [Test]
-    public void IfMatch_on_a_missing_key_fails()
+    public void IfMatchOnAMissingKeyFails()
     {
         Assert.ThrowsAsync<PreconditionFailedException>(() => PutAsync("missing", Bytes.Random(10, 1), IfMatch("12345")));
     }
 
     [Test]
-    public async Task IfMatch_with_a_tag_that_is_no_generation_fails_without_writing()
+    public async Task IfMatchWithATagThatIsNoGenerationFailsWithoutWriting()
     {
         await PutAsync("tag", Bytes.Random(10, 1));
 

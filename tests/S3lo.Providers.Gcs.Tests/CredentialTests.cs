@@ -34,7 +34,7 @@ public sealed class CredentialTests
     }
 
     [Test]
-    public async Task A_service_account_key_authenticates_and_signs_get_urls()
+    public async Task AServiceAccountKeyAuthenticatesAndSignsGetUrls()
     {
         using var env = new EnvironmentScope().Set("GOOGLE_CLOUD_PROJECT", null);
         var bytes = Bytes.Random(5000, 1);
@@ -55,7 +55,7 @@ public sealed class CredentialTests
     }
 
     [Test]
-    public async Task Buckets_are_created_in_the_project_of_the_service_account()
+    public async Task BucketsAreCreatedInTheProjectOfTheServiceAccount()
     {
         using var env = new EnvironmentScope().Set("GOOGLE_CLOUD_PROJECT", null);
         var provider = WithServiceAccount();
@@ -77,7 +77,7 @@ public sealed class CredentialTests
     }
 
     [Test]
-    public async Task Without_signing_credentials_there_is_no_presigned_url()
+    public async Task WithoutSigningCredentialsThereIsNoPresignedUrl()
     {
         await using var store = await new GcsStoreProvider().OpenAsync(_bucket, GcsEmulator.Options(create: true), GcsEmulator.Endpoint, GcsObjectStore.DefaultChunkSize, None);
 

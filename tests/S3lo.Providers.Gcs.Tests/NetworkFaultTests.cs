@@ -25,7 +25,7 @@ public sealed class NetworkFaultTests : BucketTest
         await new GcsStoreProvider(Logs).OpenAsync(Bucket, GcsEmulator.Options(), new GcsEndpoint(proxy.BaseUri, false), SmallChunk, None);
 
     [Test]
-    public async Task A_request_never_answered_fails_after_the_idle_timeout_and_the_retry_succeeds()
+    public async Task ARequestNeverAnsweredFailsAfterTheIdleTimeoutAndTheRetrySucceeds()
     {
         await PutAsync("k", Bytes.Random(1000, 1));
         await using var proxy = new FaultProxy(GcsEmulator.BaseUri, Fault.NoAnswer, line => line.StartsWith("GET ", StringComparison.Ordinal) && line.Contains("/o/k", StringComparison.Ordinal));
@@ -41,7 +41,7 @@ public sealed class NetworkFaultTests : BucketTest
 
     [TestCase(Fault.StallAfterHeaders)]
     [TestCase(Fault.CutMidBody)]
-    public async Task A_blob_download_stalled_or_cut_midway_resumes_and_reads_the_exact_bytes(Fault fault)
+    public async Task ABlobDownloadStalledOrCutMidwayResumesAndReadsTheExactBytes(Fault fault)
     {
         var bytes = Bytes.Random(3 << 20, 2);
         var digest = Digest.Parse("sha256:" + Sha.Hex(bytes));

@@ -9,7 +9,7 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
 {
     [TestCase(4 * SmallChunk + 12_345)]
     [TestCase(2 * SmallChunk)]
-    public async Task An_object_larger_than_the_chunk_size_round_trips(int size)
+    public async Task AnObjectLargerThanTheChunkSizeRoundTrips(int size)
     {
         var bytes = Bytes.Random(size, 2);
 
@@ -22,7 +22,7 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
     }
 
     [Test]
-    public async Task Reading_streams_with_the_object_size_as_length()
+    public async Task ReadingStreamsWithTheObjectSizeAsLength()
     {
         var bytes = Bytes.Random(3 * SmallChunk, 3);
         await PutAsync("sized", bytes);
@@ -34,7 +34,7 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
     }
 
     [Test]
-    public async Task A_range_read_returns_exactly_that_range()
+    public async Task ARangeReadReturnsExactlyThatRange()
     {
         var bytes = Bytes.Random(500_000, 4);
         await PutAsync("ranged", bytes);
@@ -50,7 +50,7 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
     }
 
     [Test]
-    public async Task A_missing_object_has_no_head_and_cannot_be_read()
+    public async Task AMissingObjectHasNoHeadAndCannotBeRead()
     {
         Assert.That(await Store.HeadAsync("nothing/here", None), Is.Null);
         var e = Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.OpenReadAsync("nothing/here", None));
@@ -60,7 +60,7 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
     }
 
     [Test]
-    public async Task Listing_pages_through_more_objects_than_one_page()
+    public async Task ListingPagesThroughMoreObjectsThanOnePage()
     {
         // The store asks for 1000 a page; the emulator's own paging must be followed too.
         for (var i = 0; i < 30; i++) await PutAsync($"many/{i:D3}", [(byte)i]);
@@ -72,7 +72,7 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
     }
 
     [Test]
-    public async Task A_server_side_copy_has_the_same_bytes()
+    public async Task AServerSideCopyHasTheSameBytes()
     {
         var bytes = Bytes.Random(3 * SmallChunk + 7, 10);
         await PutAsync("blobs/sha256/source", bytes);
@@ -84,14 +84,14 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
     }
 
     [Test]
-    public void Copying_a_missing_object_says_which()
+    public void CopyingAMissingObjectSaysWhich()
     {
         var e = Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.TryCopyAsync("no/source", "target", PutOptions.Blob, None));
         Assert.That(e!.Key, Is.EqualTo("no/source"));
     }
 
     [Test]
-    public async Task Keys_with_spaces_and_plus_signs_round_trip()
+    public async Task KeysWithSpacesAndPlusSignsRoundTrip()
     {
         var bytes = Bytes.Random(1000, 11);
         await PutAsync("odd/a b+c=d&e", bytes);
@@ -103,7 +103,7 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
     }
 
     [Test]
-    public void The_display_name_is_the_gs_url()
+    public void TheDisplayNameIsTheGsUrl()
     {
         Assert.That(Store.DisplayName, Is.EqualTo($"gs://{Bucket}"));
     }

@@ -13,7 +13,7 @@ public sealed class UploadFailureTests : BucketTest
     [TestCase(100_000, 50_000)]
     [TestCase(4 * SmallChunk, SmallChunk + 1000)]
     [TestCase(4 * SmallChunk, 3 * SmallChunk + 1)]
-    public async Task A_source_that_throws_midway_leaves_no_object(int size, int failAfter)
+    public async Task ASourceThatThrowsMidwayLeavesNoObject(int size, int failAfter)
     {
         var source = new SourceStream(Bytes.Random(size, 1), failAfter);
 
@@ -28,7 +28,7 @@ public sealed class UploadFailureTests : BucketTest
     [TestCase(3 * SmallChunk + 5, EndFailure.OnLastBytes)]
     [TestCase(3 * SmallChunk + 5, EndFailure.OnEndOfStream)]
     [TestCase(2 * SmallChunk, EndFailure.OnEndOfStream)]
-    public async Task A_source_that_throws_on_its_final_read_leaves_no_object(int size, EndFailure failure)
+    public async Task ASourceThatThrowsOnItsFinalReadLeavesNoObject(int size, EndFailure failure)
     {
         var source = new SourceStream(Bytes.Random(size, 2), atEnd: failure);
 
@@ -39,7 +39,7 @@ public sealed class UploadFailureTests : BucketTest
     }
 
     [Test]
-    public async Task A_digest_mismatch_from_cores_verifying_stream_propagates_unchanged_and_leaves_no_object()
+    public async Task ADigestMismatchFromCoresVerifyingStreamPropagatesUnchangedAndLeavesNoObject()
     {
         var bytes = Bytes.Random(2 * SmallChunk + 99, 3);
         var wrong = Digest.Compute(Bytes.Random(10, 4));
@@ -51,7 +51,7 @@ public sealed class UploadFailureTests : BucketTest
     }
 
     [Test]
-    public async Task A_failed_overwrite_keeps_the_old_object()
+    public async Task AFailedOverwriteKeepsTheOldObject()
     {
         var old = Bytes.Random(1000, 5);
         await PutAsync("manifest.json", old);
@@ -64,7 +64,7 @@ public sealed class UploadFailureTests : BucketTest
 
     [TestCase(-10)]
     [TestCase(+10)]
-    public async Task A_source_of_the_wrong_length_leaves_no_object(int difference)
+    public async Task ASourceOfTheWrongLengthLeavesNoObject(int difference)
     {
         var bytes = Bytes.Random(SmallChunk + 100, 7);
 
@@ -76,7 +76,7 @@ public sealed class UploadFailureTests : BucketTest
     }
 
     [Test]
-    public async Task The_source_is_read_to_its_end_exactly_once()
+    public async Task TheSourceIsReadToItsEndExactlyOnce()
     {
         var bytes = Bytes.Random(2 * SmallChunk + 3, 8);
         var source = new SourceStream(bytes);
@@ -88,7 +88,7 @@ public sealed class UploadFailureTests : BucketTest
     }
 
     [Test]
-    public async Task A_cancelled_upload_leaves_no_object()
+    public async Task ACancelledUploadLeavesNoObject()
     {
         using var cancel = new CancellationTokenSource();
         var bytes = Bytes.Random(4 * SmallChunk, 9);
@@ -106,7 +106,7 @@ public sealed class UploadFailureTests : BucketTest
     /// </remarks>
     [TestCase(1)]
     [TestCase(5)]
-    public async Task An_upload_resumes_after_the_connection_drops_mid_chunk(int drops)
+    public async Task AnUploadResumesAfterTheConnectionDropsMidChunk(int drops)
     {
         var bytes = Bytes.Random(6 * SmallChunk + 1234, 10);
         await using var proxy = new DroppingProxy(GcsEmulator.BaseUri, dropAfterUploadBytes: 3 * SmallChunk + 100_000, drops);

@@ -39,7 +39,7 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [Test]
-    public async Task A_real_export_reads_as_the_image_the_daemon_describes()
+    public async Task ARealExportReadsAsTheImageTheDaemonDescribes()
     {
         var reported = new ConcurrentBag<SpooledBlob>();
         var options = new DockerArchiveReadOptions
@@ -73,7 +73,7 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [Test]
-    public async Task A_layer_that_occurs_twice_is_saved_as_a_symlink_and_read_through_it()
+    public async Task ALayerThatOccursTwiceIsSavedAsASymlinkAndReadThroughIt()
     {
         // Load an image whose first layer is also its third: docker save then writes a symlink for it.
         var config = WithDiffIds(_saved.Config, [_saved.DiffIds[0], _saved.DiffIds[1], _saved.DiffIds[0]]);
@@ -106,7 +106,7 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [Test]
-    public async Task An_oci_layout_with_uncompressed_layers_reads_like_the_classic_archive()
+    public async Task AnOciLayoutWithUncompressedLayersReadsLikeTheClassicArchive()
     {
         var oci = OciLayoutArchive.FromSaved(_saved, "none");
 
@@ -125,7 +125,7 @@ public sealed class ArchiveReaderOnExportsTests
 
     [TestCase("gzip", MediaTypes.OciLayerGzip)]
     [TestCase("zstd", MediaTypes.OciLayerZstd)]
-    public async Task An_oci_layout_with_compressed_layers_keeps_the_blobs_and_their_media_type(string compression, string mediaType)
+    public async Task AnOciLayoutWithCompressedLayersKeepsTheBlobsAndTheirMediaType(string compression, string mediaType)
     {
         var oci = OciLayoutArchive.FromSaved(_saved, compression);
 
@@ -138,7 +138,7 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [Test]
-    public async Task A_nested_index_with_an_absent_platform_picks_the_image_whose_blobs_are_there()
+    public async Task ANestedIndexWithAnAbsentPlatformPicksTheImageWhoseBlobsAreThere()
     {
         var oci = OciLayoutArchive.FromSaved(_saved, "gzip", nestedIndex: true, repoTag: "example/nested:v2");
 
@@ -150,7 +150,7 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [Test]
-    public void Asking_for_a_platform_the_oci_layout_lacks_names_the_ones_it_has()
+    public void AskingForAPlatformTheOciLayoutLacksNamesTheOnesItHas()
     {
         var oci = OciLayoutArchive.FromSaved(_saved, "gzip", nestedIndex: true);
         var options = new DockerArchiveReadOptions { Platform = PlatformSpec.Parse("linux/s390x") };
@@ -163,7 +163,7 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [Test]
-    public async Task Known_oci_blobs_are_skipped_but_the_config_is_still_read()
+    public async Task KnownOciBlobsAreSkippedButTheConfigIsStillRead()
     {
         var oci = OciLayoutArchive.FromSaved(_saved, "none");
         var asked = new ConcurrentBag<Digest>();

@@ -21,7 +21,7 @@ public sealed class ArchiveWriterLoadTests
     }
 
     [Test]
-    public async Task Gzip_layers_written_by_the_writer_load_as_the_original_image()
+    public async Task GzipLayersWrittenByTheWriterLoadAsTheOriginalImage()
     {
         var saved = SavedImage.BuildAndRemove("writer", copyLayers: 2);
         Assert.That(DockerCli.ImageExists(saved.ConfigDigest.ToString()), Is.False, "the daemon no longer has the image");
@@ -49,7 +49,7 @@ public sealed class ArchiveWriterLoadTests
     }
 
     [Test]
-    public async Task An_untagged_archive_loads_and_reports_the_image_id()
+    public async Task AnUntaggedArchiveLoadsAndReportsTheImageId()
     {
         var saved = SavedImage.BuildAndRemove("untagged", copyLayers: 1);
         _cleanup.Add(saved.ConfigDigest.ToString());
@@ -70,7 +70,7 @@ public sealed class ArchiveWriterLoadTests
     }
 
     [Test]
-    public async Task A_layer_whose_content_does_not_match_its_diff_id_is_refused_by_the_daemon()
+    public async Task ALayerWhoseContentDoesNotMatchItsDiffIdIsRefusedByTheDaemon()
     {
         var saved = SavedImage.BuildAndRemove("wrongdiff", copyLayers: 1);
         using var archive = new MemoryStream();

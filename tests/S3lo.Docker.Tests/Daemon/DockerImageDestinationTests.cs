@@ -29,7 +29,7 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task Blobs_fed_out_of_order_and_concurrently_load_the_image_and_tag_it()
+    public async Task BlobsFedOutOfOrderAndConcurrentlyLoadTheImageAndTagIt()
     {
         var saved = SavedImage.BuildAndRemove("outoforder", copyLayers: 3, bigLayerBytes: 6 * 1024 * 1024);
         var plan = new PlanBuilder(saved, i => i % 2 == 0 ? "gzip" : "none");
@@ -60,7 +60,7 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task The_transfer_engine_pulls_into_the_daemon_with_parallel_blobs()
+    public async Task TheTransferEnginePullsIntoTheDaemonWithParallelBlobs()
     {
         var saved = SavedImage.BuildAndRemove("engine", copyLayers: 4);
         var plan = new PlanBuilder(saved, i => i == 2 ? "zstd" : "gzip");
@@ -85,7 +85,7 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task A_blob_stream_that_fails_midway_aborts_the_load_and_tags_nothing()
+    public async Task ABlobStreamThatFailsMidwayAbortsTheLoadAndTagsNothing()
     {
         var saved = SavedImage.BuildAndRemove("broken", copyLayers: 2, bigLayerBytes: 2 * 1024 * 1024);
         var plan = new PlanBuilder(saved, _ => "none");
@@ -114,7 +114,7 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task A_digest_mismatch_in_a_spooled_blob_aborts_the_load()
+    public async Task ADigestMismatchInASpooledBlobAbortsTheLoad()
     {
         var saved = SavedImage.BuildAndRemove("mismatch", copyLayers: 1);
         var plan = new PlanBuilder(saved, _ => "gzip");
@@ -137,7 +137,7 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task A_load_the_daemon_refuses_fails_the_commit_and_tags_nothing()
+    public async Task ALoadTheDaemonRefusesFailsTheCommitAndTagsNothing()
     {
         var saved = SavedImage.BuildAndRemove("refused", copyLayers: 1);
         // Valid blobs, but not the layers the config names: only the daemon can tell.
@@ -157,7 +157,7 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task A_zstd_layer_is_decompressed_on_the_way_into_the_daemon()
+    public async Task AZstdLayerIsDecompressedOnTheWayIntoTheDaemon()
     {
         var saved = SavedImage.BuildAndRemove("zstd", copyLayers: 2);
         var plan = new PlanBuilder(saved, i => i == 1 ? "zstd" : "gzip");
@@ -176,7 +176,7 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task An_image_the_daemon_already_has_is_only_tagged()
+    public async Task AnImageTheDaemonAlreadyHasIsOnlyTagged()
     {
         var name = TestImages.Build("present", copyLayers: 1);
         _cleanup.Add(name);
@@ -197,7 +197,7 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task A_plan_with_two_platforms_is_refused()
+    public async Task APlanWithTwoPlatformsIsRefused()
     {
         var saved = SavedImage.BuildAndRemove("twoplatforms", copyLayers: 0);
         var plan = new PlanBuilder(saved, _ => "gzip");

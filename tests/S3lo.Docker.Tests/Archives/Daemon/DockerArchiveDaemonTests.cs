@@ -32,7 +32,7 @@ public sealed class DockerArchiveDaemonTests
     }
 
     [Test]
-    public async Task Docker_save_to_oci_layout_to_docker_archive_loads_with_the_same_image_id()
+    public async Task DockerSaveToOciLayoutToDockerArchiveLoadsWithTheSameImageId()
     {
         var name = TestImages.Build("archive-save", copyLayers: 2);
         _cleanup.Add(name);
@@ -70,7 +70,7 @@ public sealed class DockerArchiveDaemonTests
     }
 
     [Test]
-    public async Task Zstd_layers_are_decompressed_so_Docker_20_10_loads_them()
+    public async Task ZstdLayersAreDecompressedSoDocker2010LoadsThem()
     {
         var saved = SavedImage.BuildAndRemove("archive-zstd", copyLayers: 1);
         _cleanup.Add(saved.ConfigDigest.ToString());
@@ -87,7 +87,7 @@ public sealed class DockerArchiveDaemonTests
     }
 
     [Test]
-    public async Task An_untagged_archive_loads_by_image_id()
+    public async Task AnUntaggedArchiveLoadsByImageId()
     {
         var saved = SavedImage.BuildAndRemove("archive-untagged", copyLayers: 1);
         _cleanup.Add(saved.ConfigDigest.ToString());
