@@ -362,5 +362,4 @@ public class AzureObjectStoreTests
         Assert.That(blob.AccessTier, Is.EqualTo(AccessTier.Cool.ToString()));
         Assert.That(meta.AccessTier, Is.EqualTo(AccessTier.Hot.ToString()));
     }
-
 }

@@ -1,14 +1,10 @@
 using S3lo.Core.Storage;
 using S3lo.Providers.Gcs.Tests.Support;
 
-using S3lo.Tests.Shared;
-
 namespace S3lo.Providers.Gcs.Tests;
 
 public sealed class ConditionalWriteTests : BucketTest
 {
-    private static readonly PutOptions IfAbsent = PutOptions.Metadata with { Condition = WriteCondition.IfAbsent };
-
     private static PutOptions IfMatch(string etag) => PutOptions.Metadata with { Condition = WriteCondition.IfMatch(etag) };
 
     [Test]
@@ -37,5 +33,4 @@ public sealed class ConditionalWriteTests : BucketTest
 
         Assert.That(await GetAsync("tag"), Is.EqualTo(Bytes.Random(10, 1)));
     }
-
 }

@@ -3,8 +3,6 @@ using Google.Apis.Auth.OAuth2;
 using S3lo.Core.Storage;
 using S3lo.Providers.Gcs.Tests.Support;
 
-using S3lo.Tests.Shared;
-
 namespace S3lo.Providers.Gcs.Tests;
 
 /// <summary>

@@ -3,8 +3,6 @@ using S3lo.Core.Errors;
 using S3lo.Core.Storage;
 using S3lo.Providers.Gcs.Tests.Support;
 
-using S3lo.Tests.Shared;
-
 namespace S3lo.Providers.Gcs.Tests;
 
 /// <summary>A write whose source fails must leave nothing at the key, however far it got.</summary>

@@ -4,7 +4,6 @@ using S3lo.Core.Bucket;
 using S3lo.Core.Digests;
 using S3lo.Core.Storage;
 using S3lo.Providers.S3.Tests.Support;
-using S3lo.Tests.Shared;
 
 namespace S3lo.Providers.S3.Tests;
 

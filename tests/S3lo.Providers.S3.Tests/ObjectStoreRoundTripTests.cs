@@ -1,8 +1,6 @@
 using S3lo.Core.Storage;
 using S3lo.Providers.S3.Tests.Support;
 
-using S3lo.Tests.Shared;
-
 namespace S3lo.Providers.S3.Tests;
 
 [TestFixture]
@@ -81,5 +79,4 @@ public class ObjectStoreRoundTripTests : BucketTest
 
         Assert.That(logs.Lines, Has.None.Contains("Signature").And.None.Contains("secretsecret").And.None.Contains("X-Amz-Credential"));
     }
-
 }
