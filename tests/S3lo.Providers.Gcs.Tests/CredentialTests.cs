@@ -3,8 +3,6 @@ using Google.Apis.Auth.OAuth2;
 using S3lo.Core.Storage;
 using S3lo.Providers.Gcs.Tests.Support;
 
-using S3lo.Tests.Shared;
-
 namespace S3lo.Providers.Gcs.Tests;
 
 /// <summary>
@@ -34,7 +32,7 @@ public sealed class CredentialTests
     }
 
     [Test]
-    public async Task A_service_account_key_authenticates_and_signs_get_urls()
+    public async Task AServiceAccountKeyAuthenticatesAndSignsGetUrls()
     {
         using var env = new EnvironmentScope().Set("GOOGLE_CLOUD_PROJECT", null);
         var bytes = Bytes.Random(5000, 1);
@@ -51,11 +49,11 @@ public sealed class CredentialTests
         Assert.That(query["X-Goog-Expires"], Is.EqualTo("900"));
         Assert.That(query["X-Goog-Signature"], Does.Match("^[0-9a-f]{512}$"));
         using var http = new HttpClient();
-        Assert.That(Bytes.Sha(await http.GetByteArrayAsync(url)), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await http.GetByteArrayAsync(url)), Is.EqualTo(Sha.Hex(bytes)));
     }
 
     [Test]
-    public async Task Buckets_are_created_in_the_project_of_the_service_account()
+    public async Task BucketsAreCreatedInTheProjectOfTheServiceAccount()
     {
         using var env = new EnvironmentScope().Set("GOOGLE_CLOUD_PROJECT", null);
         var provider = WithServiceAccount();
@@ -77,7 +75,7 @@ public sealed class CredentialTests
     }
 
     [Test]
-    public async Task Without_signing_credentials_there_is_no_presigned_url()
+    public async Task WithoutSigningCredentialsThereIsNoPresignedUrl()
     {
         await using var store = await new GcsStoreProvider().OpenAsync(_bucket, GcsEmulator.Options(create: true), GcsEmulator.Endpoint, GcsObjectStore.DefaultChunkSize, None);
 

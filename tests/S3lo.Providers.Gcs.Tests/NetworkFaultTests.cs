@@ -3,7 +3,6 @@ using S3lo.Core.Bucket;
 using S3lo.Core.Digests;
 using S3lo.Core.Storage;
 using S3lo.Providers.Gcs.Tests.Support;
-using S3lo.Tests.Shared;
 
 namespace S3lo.Providers.Gcs.Tests;
 
@@ -25,7 +24,7 @@ public sealed class NetworkFaultTests : BucketTest
         await new GcsStoreProvider(Logs).OpenAsync(Bucket, GcsEmulator.Options(), new GcsEndpoint(proxy.BaseUri, false), SmallChunk, None);
 
     [Test]
-    public async Task A_request_never_answered_fails_after_the_idle_timeout_and_the_retry_succeeds()
+    public async Task ARequestNeverAnsweredFailsAfterTheIdleTimeoutAndTheRetrySucceeds()
     {
         await PutAsync("k", Bytes.Random(1000, 1));
         await using var proxy = new FaultProxy(GcsEmulator.BaseUri, Fault.NoAnswer, line => line.StartsWith("GET ", StringComparison.Ordinal) && line.Contains("/o/k", StringComparison.Ordinal));
@@ -41,10 +40,10 @@ public sealed class NetworkFaultTests : BucketTest
 
     [TestCase(Fault.StallAfterHeaders)]
     [TestCase(Fault.CutMidBody)]
-    public async Task A_blob_download_stalled_or_cut_midway_resumes_and_reads_the_exact_bytes(Fault fault)
+    public async Task ABlobDownloadStalledOrCutMidwayResumesAndReadsTheExactBytes(Fault fault)
     {
         var bytes = Bytes.Random(3 << 20, 2);
-        var digest = Digest.Parse("sha256:" + Bytes.Sha(bytes));
+        var digest = Digest.Parse("sha256:" + Sha.Hex(bytes));
         await PutAsync(BucketLayout.BlobKey(digest), bytes);
         await using var proxy = new FaultProxy(GcsEmulator.BaseUri, fault,
             line => line.StartsWith("GET ", StringComparison.Ordinal) && line.Contains("alt=media", StringComparison.Ordinal)) { CutAfter = 1 << 20 };
@@ -54,6 +53,6 @@ public sealed class NetworkFaultTests : BucketTest
         var read = await Bytes.ReadAllAsync(stream);
 
         Assert.That(proxy.Injected, Is.EqualTo(1));
-        Assert.That(Bytes.Sha(read), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(read), Is.EqualTo(Sha.Hex(bytes)));
     }
 }

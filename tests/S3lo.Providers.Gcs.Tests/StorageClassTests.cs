@@ -1,8 +1,6 @@
 using S3lo.Core.Storage;
 using S3lo.Providers.Gcs.Tests.Support;
 
-using S3lo.Tests.Shared;
-
 namespace S3lo.Providers.Gcs.Tests;
 
 public sealed class StorageClassTests : BucketTest

@@ -1,6 +1,5 @@
 using S3lo.Core.Storage;
 using S3lo.Providers.S3.Tests.Support;
-using S3lo.Tests.Shared;
 
 namespace S3lo.Providers.S3.Tests;
 
@@ -23,7 +22,7 @@ public sealed class ConcurrentMultipartTests : BucketTest
         gate.SetResult();
 
         Assert.That(async () => await olderPut, Throws.Nothing);
-        Assert.That(Bytes.Sha(await GetAsync("blobs/sha256/shared")), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await GetAsync("blobs/sha256/shared")), Is.EqualTo(Sha.Hex(bytes)));
     }
 
     /// <summary>Hands out its bytes, pausing once at <c>pauseAt</c> until <c>resume</c> completes.</summary>

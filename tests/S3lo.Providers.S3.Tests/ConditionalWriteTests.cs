@@ -1,26 +1,12 @@
 using S3lo.Core.Storage;
 using S3lo.Providers.S3.Tests.Support;
 
-using S3lo.Tests.Shared;
-
 namespace S3lo.Providers.S3.Tests;
 
 [TestFixture]
 public class ConditionalWriteTests : BucketTest
 {
     private static PutOptions If(WriteCondition condition) => PutOptions.Metadata with { Condition = condition };
-
-    [Test]
-    public async Task IfAbsentOnAnExistingKeyFailsAndKeepsTheContent()
-    {
-        var first = Bytes.Random(100, seed: 20);
-        await PutAsync("manifests/app/v1/manifest.json", first, If(WriteCondition.IfAbsent));
-
-        Assert.ThrowsAsync<PreconditionFailedException>(() =>
-            PutAsync("manifests/app/v1/manifest.json", Bytes.Random(100, seed: 21), If(WriteCondition.IfAbsent)));
-
-        Assert.That(await GetAsync("manifests/app/v1/manifest.json"), Is.EqualTo(first));
-    }
 
     [Test]
     public async Task IfAbsentMultipartOnAnExistingKeyFailsAndKeepsTheContent()
@@ -35,20 +21,6 @@ public class ConditionalWriteTests : BucketTest
 
         Assert.That(await GetAsync("k"), Is.EqualTo(first));
         Assert.That(await RgwServer.OpenUploadsAsync(Bucket), Is.Zero);
-    }
-
-    [Test]
-    public async Task IfMatchWithAStaleETagFails()
-    {
-        var first = await PutAsync("tag", Bytes.Random(10, seed: 24), PutOptions.Metadata);
-        var second = await PutAsync("tag", Bytes.Random(10, seed: 25), If(WriteCondition.IfMatch(first.ETag!)));
-        var current = await GetAsync("tag");
-
-        Assert.ThrowsAsync<PreconditionFailedException>(() => PutAsync("tag", Bytes.Random(10, seed: 26), If(WriteCondition.IfMatch(first.ETag!))));
-        Assert.ThrowsAsync<PreconditionFailedException>(() => PutAsync("nothing-here", Bytes.Random(10, seed: 27), If(WriteCondition.IfMatch(first.ETag!))));
-
-        Assert.That(second.ETag, Is.Not.EqualTo(first.ETag));
-        Assert.That(await GetAsync("tag"), Is.EqualTo(current));
     }
 
     [Test]

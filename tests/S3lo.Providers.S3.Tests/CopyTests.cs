@@ -1,8 +1,6 @@
 using S3lo.Core.Storage;
 using S3lo.Providers.S3.Tests.Support;
 
-using S3lo.Tests.Shared;
-
 namespace S3lo.Providers.S3.Tests;
 
 [TestFixture]
@@ -17,8 +15,8 @@ public class CopyTests : BucketTest
         var copied = await Store.TryCopyAsync("blobs/sha256/src", "blobs/sha256/dst", PutOptions.Blob, None);
 
         Assert.That(copied, Is.True);
-        Assert.That(Bytes.Sha(await GetAsync("blobs/sha256/dst")), Is.EqualTo(Bytes.Sha(bytes)));
-        Assert.That(Bytes.Sha(await GetAsync("blobs/sha256/src")), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await GetAsync("blobs/sha256/dst")), Is.EqualTo(Sha.Hex(bytes)));
+        Assert.That(Sha.Hex(await GetAsync("blobs/sha256/src")), Is.EqualTo(Sha.Hex(bytes)));
     }
 
     [Test]
@@ -32,7 +30,7 @@ public class CopyTests : BucketTest
 
         Assert.That(await Store.TryCopyAsync("big", "big-copy", PutOptions.Blob, None), Is.True);
 
-        Assert.That(Bytes.Sha(await GetAsync("big-copy")), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await GetAsync("big-copy")), Is.EqualTo(Sha.Hex(bytes)));
         Assert.That((await Store.HeadAsync("big-copy", None))!.ETag, Does.EndWith("-3\""));
         Assert.That(await RgwServer.OpenUploadsAsync(Bucket), Is.Zero);
     }

@@ -4,7 +4,6 @@ using S3lo.Core.Bucket;
 using S3lo.Core.Digests;
 using S3lo.Core.Storage;
 using S3lo.Providers.S3.Tests.Support;
-using S3lo.Tests.Shared;
 
 namespace S3lo.Providers.S3.Tests;
 
@@ -51,7 +50,7 @@ public sealed class NetworkFaultTests : BucketTest
     public async Task ABlobDownloadStalledOrCutMidwayResumesAndReadsTheExactBytes(Fault fault)
     {
         var bytes = Bytes.Random(3 << 20, 2);
-        var digest = Digest.Parse("sha256:" + Bytes.Sha(bytes));
+        var digest = Digest.Parse("sha256:" + Sha.Hex(bytes));
         await PutAsync(BucketLayout.BlobKey(digest), bytes);
         await using var proxy = new FaultProxy(new Uri(RgwServer.Endpoint), fault, Request("GET", "/blobs/sha256/")) { CutAfter = 1 << 20 };
         await using var bucket = new ImageBucket(await ThroughAsync(proxy));
@@ -61,7 +60,7 @@ public sealed class NetworkFaultTests : BucketTest
         var read = await Bytes.ReadAllAsync(stream);
 
         Assert.That(proxy.Injected, Is.EqualTo(1));
-        Assert.That(Bytes.Sha(read), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(read), Is.EqualTo(Sha.Hex(bytes)));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
     }
 
@@ -69,7 +68,7 @@ public sealed class NetworkFaultTests : BucketTest
     public async Task ADownloadCutOnEveryTryGivesUpAfterABoundedNumberOfResumesWithOneClearError()
     {
         var bytes = Bytes.Random(3 << 20, 6);
-        var digest = Digest.Parse("sha256:" + Bytes.Sha(bytes));
+        var digest = Digest.Parse("sha256:" + Sha.Hex(bytes));
         await PutAsync(BucketLayout.BlobKey(digest), bytes);
         await using var proxy = new FaultProxy(new Uri(RgwServer.Endpoint), Fault.CutMidBody, Request("GET", "/blobs/sha256/"), times: 100) { CutAfter = 64 * 1024 };
         await using var bucket = new ImageBucket(await ThroughAsync(proxy));
@@ -92,7 +91,7 @@ public sealed class NetworkFaultTests : BucketTest
         await store.PutAsync("blob-1", new SourceStream(bytes), bytes.Length, PutOptions.Blob, None);
 
         Assert.That(proxy.Injected, Is.EqualTo(1));
-        Assert.That(Bytes.Sha(await GetAsync("blob-1")), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await GetAsync("blob-1")), Is.EqualTo(Sha.Hex(bytes)));
     }
 
     [Test]

@@ -2,8 +2,6 @@ using Amazon.S3.Model;
 using S3lo.Core.Storage;
 using S3lo.Providers.S3.Tests.Support;
 
-using S3lo.Tests.Shared;
-
 namespace S3lo.Providers.S3.Tests;
 
 [TestFixture]

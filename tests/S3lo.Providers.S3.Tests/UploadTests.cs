@@ -3,8 +3,6 @@ using S3lo.Core.Errors;
 using S3lo.Core.Storage;
 using S3lo.Providers.S3.Tests.Support;
 
-using S3lo.Tests.Shared;
-
 namespace S3lo.Providers.S3.Tests;
 
 [TestFixture]
@@ -21,7 +19,7 @@ public class UploadTests : BucketTest
 
         var put = await Store.PutAsync("blobs/sha256/big", source, bytes.Length, PutOptions.Blob, None);
 
-        Assert.That(Bytes.Sha(await GetAsync("blobs/sha256/big")), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await GetAsync("blobs/sha256/big")), Is.EqualTo(Sha.Hex(bytes)));
         // Three parts of 5, 5 and 2 MiB: a multipart ETag, read back with HEAD (RGW's Complete answers none).
         Assert.That(put.ETag, Does.EndWith("-3\""));
         Assert.That(put.Size, Is.EqualTo(bytes.Length));
@@ -37,7 +35,7 @@ public class UploadTests : BucketTest
 
         var put = await Store.PutAsync("blobs/sha256/unknown", new SourceStream(bytes), -1, PutOptions.Blob, None);
 
-        Assert.That(Bytes.Sha(await GetAsync("blobs/sha256/unknown")), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await GetAsync("blobs/sha256/unknown")), Is.EqualTo(Sha.Hex(bytes)));
         Assert.That(put.Size, Is.EqualTo(bytes.Length));
     }
 
@@ -59,7 +57,7 @@ public class UploadTests : BucketTest
 
         await Store.PutAsync("exact", new SourceStream(bytes), bytes.Length, PutOptions.Blob, None);
 
-        Assert.That(Bytes.Sha(await GetAsync("exact")), Is.EqualTo(Bytes.Sha(bytes)));
+        Assert.That(Sha.Hex(await GetAsync("exact")), Is.EqualTo(Sha.Hex(bytes)));
     }
 
     [Test]
@@ -71,7 +69,7 @@ public class UploadTests : BucketTest
         var error = Assert.ThrowsAsync<IOException>(() =>
             Store.PutAsync("blobs/sha256/broken", new SourceStream(bytes, failAfter: 7 * MiB), bytes.Length, PutOptions.Blob, None));
 
-        Assert.That(error!.Message, Does.Contain("source failed"));
+        Assert.That(error!.Message, Does.Contain("connection reset by the test"));
         Assert.That(await Store.HeadAsync("blobs/sha256/broken", None), Is.Null);
         Assert.That(await RgwServer.OpenUploadsAsync(Bucket), Is.Zero);
     }
@@ -150,40 +148,5 @@ public class UploadTests : BucketTest
 
         // The SDK reads in chunks; a second pass (or a whole-object buffer) would read it all again.
         Assert.That(source.Position, Is.EqualTo(bytes.Length));
-    }
-
-    /// <summary>Cancels the token once some bytes went by, as Ctrl+C in the middle of a push.</summary>
-    private sealed class CancellingStream(Stream inner, CancellationTokenSource cts, long cancelAfter) : Stream
-    {
-        private long _read;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_read >= cancelAfter) cts.Cancel();
-            var n = inner.Read(buffer);
-            _read += n;
-            return n;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_read >= cancelAfter) await cts.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
-            var n = await inner.ReadAsync(buffer, cancellationToken);
-            _read += n;
-            return n;
-        }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -23,8 +23,8 @@ internal sealed class FailingImageSource(IImageSource inner, string failingDiges
         var stream = await inner.OpenBlobAsync(descriptor, ct);
         if (descriptor.Digest != failingDigest) return stream;
         byte[] bytes;
-        await using (stream) bytes = await Sha.ReadAllAsync(stream);
-        return new TrickleStream(bytes, maxChunk: 1024, failAfter: bytes.Length / 2);
+        await using (stream) bytes = await Bytes.ReadAllAsync(stream);
+        return new SourceStream(bytes, failAfter: bytes.Length / 2, maxChunk: 1024);
     }
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -44,7 +44,7 @@ public class OciArchiveTests
     private string PathIn(string name) => Path.Combine(_temp.Path, name);
 
     [Test]
-    public async Task Oci_dir_to_oci_archive_to_oci_dir_keeps_every_blob_and_the_index()
+    public async Task OciDirToOciArchiveToOciDirKeepsEveryBlobAndTheIndex()
     {
         var index = await LayoutTestImages.PutMultiArchAsync(_fixture, "multi", "v1", "roundtrip");
         var first = PathIn("first");
@@ -66,7 +66,7 @@ public class OciArchiveTests
     }
 
     [Test]
-    public async Task The_archive_is_a_deterministic_ustar_of_the_layout()
+    public async Task TheArchiveIsADeterministicUstarOfTheLayout()
     {
         var a = PathIn("a.tar");
         var b = PathIn("b.tar");
@@ -95,7 +95,7 @@ public class OciArchiveTests
     }
 
     [Test]
-    public async Task A_second_tag_joins_the_archive_and_a_reused_tag_moves_to_the_new_image()
+    public async Task ASecondTagJoinsTheArchiveAndAReusedTagMovesToTheNewImage()
     {
         var multi = await LayoutTestImages.PutMultiArchAsync(_fixture, "multi", "v1", "join");
         var archive = PathIn("joined.tar");
@@ -114,7 +114,7 @@ public class OciArchiveTests
     }
 
     [Test]
-    public async Task A_failed_copy_leaves_no_file_at_the_destination_and_no_temp_files()
+    public async Task AFailedCopyLeavesNoFileAtTheDestinationAndNoTempFiles()
     {
         var archive = PathIn("out.tar");
         File.WriteAllText(archive, "an older archive stays as it was");
@@ -129,7 +129,7 @@ public class OciArchiveTests
     }
 
     [Test]
-    public async Task A_leftover_temp_file_that_is_a_symlink_is_replaced_not_followed()
+    public async Task ALeftoverTempFileThatIsASymlinkIsReplacedNotFollowed()
     {
         var victim = PathIn("victim.txt");
         File.WriteAllText(victim, "precious");
@@ -144,7 +144,7 @@ public class OciArchiveTests
     }
 
     [Test]
-    public async Task Concurrent_blobs_are_spooled_and_all_end_up_in_the_archive()
+    public async Task ConcurrentBlobsAreSpooledAndAllEndUpInTheArchive()
     {
         var image = await LayoutTestImages.PutImageAsync(_fixture, "linux", "amd64", null, "many", layers: 12);
         await new ImageBuilder(_fixture).TagAsync("many", "v1", image);
@@ -158,7 +158,7 @@ public class OciArchiveTests
         foreach (var blob in root.Manifest!.Layers.Append(root.Manifest.Config))
         {
             await using var stream = await source.OpenBlobAsync(blob, None);
-            Assert.That(Sha.Of(await Sha.ReadAllAsync(stream)), Is.EqualTo(blob.Digest));
+            Assert.That(Sha.Of(await Bytes.ReadAllAsync(stream)), Is.EqualTo(blob.Digest));
         }
         Assert.That(Directory.GetFiles(_temp.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "many.tar" }));
     }
@@ -167,7 +167,7 @@ public class OciArchiveTests
     [TestCase("/etc/evil")]
     [TestCase("blobs/../../evil")]
     [TestCase("blobs\\sha256\\x")]
-    public async Task An_archive_with_an_entry_leaving_its_root_is_refused(string name)
+    public async Task AnArchiveWithAnEntryLeavingItsRootIsRefused(string name)
     {
         var archive = await FixtureArchiveAsync(extra: name);
         await using var source = new OciArchiveSource(archive, "latest");
@@ -176,7 +176,7 @@ public class OciArchiveTests
     }
 
     [Test]
-    public async Task Pax_long_names_and_a_leading_dot_slash_are_read()
+    public async Task PaxLongNamesAndALeadingDotSlashAreRead()
     {
         // What GNU tar and other writers produce: "./" prefixes, pax headers, entries that are not blobs.
         var layout = PathIn("layout");
@@ -196,7 +196,7 @@ public class OciArchiveTests
     }
 
     [Test]
-    public async Task Missing_files_and_tags_are_named()
+    public async Task MissingFilesAndTagsAreNamed()
     {
         await using (var missing = new OciArchiveSource(PathIn("none.tar"), null))
             Assert.ThrowsAsync<NotFoundException>(() => missing.GetRootAsync(None));
@@ -214,11 +214,11 @@ public class OciArchiveTests
     }
 
     [Test]
-    public void Sizes_of_8_GiB_and_more_get_a_pax_size_record()
+    public void SizesOf8GiBAndMoreGetAPaxSizeRecord()
     {
         var size = 9L * 1024 * 1024 * 1024;
         var header = TarHeaders.File("blobs/sha256/big", size);
-        using var reader = new TarReader(new NonSeekable(new MemoryStream(header)));
+        using var reader = new TarReader(new NonSeekableStream(new MemoryStream(header)));
         var entry = reader.GetNextEntry(copyData: false)!;
         Assert.That(entry.Name, Is.EqualTo("blobs/sha256/big"));
         Assert.That(entry.Length, Is.EqualTo(size));
@@ -236,19 +236,5 @@ public class OciArchiveTests
         foreach (var file in TempDir.FilesUnder(layout))
             await writer.WriteEntryAsync(Path.Combine(layout, file), file);
         return archive;
-    }
-
-    private sealed class NonSeekable(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

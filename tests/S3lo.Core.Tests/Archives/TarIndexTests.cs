@@ -11,7 +11,7 @@ public class TarIndexTests
     private static readonly CancellationToken None = CancellationToken.None;
 
     [Test]
-    public async Task A_9_GiB_entry_is_indexed_without_being_read()
+    public async Task A9GiBEntryIsIndexedWithoutBeingRead()
     {
         using var temp = new TempDir("sparse");
         var path = Path.Combine(temp.Path, "big.tar");
@@ -40,11 +40,11 @@ public class TarIndexTests
             Assert.That(head, Is.EqualTo("head"u8.ToArray()));
         }
         await using var index = await tar.OpenAsync("index.json", None);
-        Assert.That(await Sha.ReadAllAsync(index), Is.EqualTo("{}"u8.ToArray()));
+        Assert.That(await Bytes.ReadAllAsync(index), Is.EqualTo("{}"u8.ToArray()));
     }
 
     [Test]
-    public async Task A_blob_arriving_while_the_output_is_busy_is_spooled_then_appended()
+    public async Task ABlobArrivingWhileTheOutputIsBusyIsSpooledThenAppended()
     {
         using var temp = new TempDir("gate");
         using var gate = new SequentialWriteGate(temp.Path, ".spool-");

@@ -245,7 +245,7 @@ public class ImageBucketTests
     [Test]
     public async Task DiffIdIndexRecordThenFindReturnsTheDescriptor()
     {
-        var layer = await _images.PutBlobAsync(Sha.RandomBytes(2048, seed: 9), MediaTypes.OciLayerZstd);
+        var layer = await _images.PutBlobAsync(Bytes.Random(2048, seed: 9), MediaTypes.OciLayerZstd);
         var diffId = Digest.Compute("the uncompressed tar"u8);
 
         await _bucket.RecordIndexedLayerAsync(diffId, LayerCompression.Zstd, layer, tarSize: 4096, None);
@@ -259,7 +259,7 @@ public class ImageBucketTests
     [Test]
     public async Task DiffIdIndexFindReturnsNullWhenTheBlobWasDeleted()
     {
-        var layer = await _images.PutBlobAsync(Sha.RandomBytes(2048, seed: 9), MediaTypes.OciLayerGzip);
+        var layer = await _images.PutBlobAsync(Bytes.Random(2048, seed: 9), MediaTypes.OciLayerGzip);
         var diffId = Digest.Compute("tar"u8);
         await _bucket.RecordIndexedLayerAsync(diffId, LayerCompression.Gzip, layer, tarSize: null, None);
 
@@ -281,7 +281,7 @@ public class ImageBucketTests
     [Test]
     public async Task PutBlobOfAnExistingDigestLeavesItAsIs()
     {
-        var bytes = Sha.RandomBytes(100, seed: 3);
+        var bytes = Bytes.Random(100, seed: 3);
         var digest = Digest.Compute(bytes);
         await _bucket.PutBlobAsync(digest, new MemoryStream(bytes), bytes.Length, None);
 
@@ -292,7 +292,7 @@ public class ImageBucketTests
     [Test]
     public async Task HasBlobTreatsAWrongSizeAsAbsent()
     {
-        var bytes = Sha.RandomBytes(100, seed: 3);
+        var bytes = Bytes.Random(100, seed: 3);
         var digest = Digest.Compute(bytes);
         await _bucket.PutBlobAsync(digest, new MemoryStream(bytes), bytes.Length, None);
 

@@ -21,7 +21,7 @@ public class LayerCompressorTests
     private string WriteInput(int size, string name = "layer.tar")
     {
         var bytes = new byte[size];
-        var noise = Sha.RandomBytes(size, seed: 11);
+        var noise = Bytes.Random(size, seed: 11);
         for (var i = 0; i < size; i++) bytes[i] = (i / 4096) % 3 == 0 ? noise[i] : (byte)('a' + i % 26);
         var path = Path.Combine(_temp.Path, name);
         File.WriteAllBytes(path, bytes);
@@ -32,7 +32,7 @@ public class LayerCompressorTests
     {
         await using var file = File.OpenRead(path);
         await using var stream = LayerCompressor.OpenDecompressor(file, compression);
-        return await Sha.ReadAllAsync(stream);
+        return await Bytes.ReadAllAsync(stream);
     }
 
     [TestCase(LayerCompression.Gzip)]

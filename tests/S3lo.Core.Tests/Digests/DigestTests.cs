@@ -15,7 +15,7 @@ public class DigestTests
     [Test]
     public async Task ComputeAsyncMatchesCompute()
     {
-        var bytes = Support.Sha.RandomBytes(100_000, seed: 1);
+        var bytes = Bytes.Random(100_000, seed: 1);
 
         Assert.That(await Digest.ComputeAsync(new MemoryStream(bytes), CancellationToken.None), Is.EqualTo(Digest.Compute(bytes)));
     }

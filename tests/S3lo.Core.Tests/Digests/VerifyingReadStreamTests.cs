@@ -7,7 +7,7 @@ namespace S3lo.Core.Tests.Digests;
 [TestFixture]
 public class VerifyingReadStreamTests
 {
-    private static readonly byte[] Content = Sha.RandomBytes(10_000, seed: 7);
+    private static readonly byte[] Content = Bytes.Random(10_000, seed: 7);
     private static readonly Digest ContentDigest = Digest.Compute(Content);
 
     [TestCase(1)]
@@ -16,9 +16,9 @@ public class VerifyingReadStreamTests
     [TestCase(1 << 20)]
     public async Task CorrectBytesPassThroughUnchanged(int chunk)
     {
-        await using var stream = new VerifyingReadStream(new TrickleStream(Content, chunk), ContentDigest, Content.Length, "blob");
+        await using var stream = new VerifyingReadStream(new SourceStream(Content, maxChunk: chunk), ContentDigest, Content.Length, "blob");
 
-        var read = await Sha.ReadAllAsync(stream);
+        var read = await Bytes.ReadAllAsync(stream);
 
         Assert.That(Sha.Of(read), Is.EqualTo(ContentDigest.ToString()));
         Assert.That(read, Has.Length.EqualTo(Content.Length));
@@ -40,7 +40,7 @@ public class VerifyingReadStreamTests
     {
         await using var stream = new VerifyingReadStream(new MemoryStream([]), Digest.Compute([]), 0, "empty blob");
 
-        Assert.That(await Sha.ReadAllAsync(stream), Is.Empty);
+        Assert.That(await Bytes.ReadAllAsync(stream), Is.Empty);
     }
 
     [TestCase(1)]
@@ -51,7 +51,7 @@ public class VerifyingReadStreamTests
         var corrupt = (byte[])Content.Clone();
         corrupt[^1] ^= 0xff;
         var actual = Digest.Compute(corrupt);
-        await using var stream = new VerifyingReadStream(new TrickleStream(corrupt, chunk), ContentDigest, Content.Length, "layer X");
+        await using var stream = new VerifyingReadStream(new SourceStream(corrupt, maxChunk: chunk), ContentDigest, Content.Length, "layer X");
 
         long received = 0;
         var buffer = new byte[chunk];
@@ -95,16 +95,16 @@ public class VerifyingReadStreamTests
     public void ShortStreamThrowsSizeMismatch()
     {
         var shortContent = Content[..6000];
-        var stream = new VerifyingReadStream(new TrickleStream(shortContent, 512), ContentDigest, Content.Length, "layer 1");
+        var stream = new VerifyingReadStream(new SourceStream(shortContent, maxChunk: 512), ContentDigest, Content.Length, "layer 1");
 
-        Assert.That(async () => await Sha.ReadAllAsync(stream),
+        Assert.That(async () => await Bytes.ReadAllAsync(stream),
             Throws.TypeOf<S3loException>().With.Message.EqualTo("size mismatch for layer 1: expected 10000 bytes, got 6000"));
     }
 
     [Test]
     public void LongStreamThrowsSizeMismatchAndNeverHandsOutTheExtraBytes()
     {
-        var longContent = Content.Concat(Sha.RandomBytes(500, seed: 8)).ToArray();
+        var longContent = Content.Concat(Bytes.Random(500, seed: 8)).ToArray();
         var stream = new VerifyingReadStream(new MemoryStream(longContent), ContentDigest, Content.Length, "layer 2");
         long received = 0;
         var buffer = new byte[4096];
@@ -123,13 +123,13 @@ public class VerifyingReadStreamTests
         // The digest of all the bytes, but the size of a prefix: the stream is longer than promised.
         var stream = new VerifyingReadStream(new MemoryStream(Content), ContentDigest, 5000, "layer 3");
 
-        Assert.That(async () => await Sha.ReadAllAsync(stream), Throws.InstanceOf<S3loException>());
+        Assert.That(async () => await Bytes.ReadAllAsync(stream), Throws.InstanceOf<S3loException>());
     }
 
     [Test]
     public async Task LengthIsTheExpectedSize()
     {
-        await using var stream = new VerifyingReadStream(new TrickleStream(Content, 10), ContentDigest, Content.Length, "blob");
+        await using var stream = new VerifyingReadStream(new SourceStream(Content, maxChunk: 10), ContentDigest, Content.Length, "blob");
 
         Assert.That(stream.Length, Is.EqualTo(Content.Length));
         Assert.That(stream.CanSeek, Is.False);
@@ -157,13 +157,13 @@ public class VerifyingReadStreamTests
     {
         var inner = new MemoryStream(Content);
         await using (var stream = new VerifyingReadStream(inner, ContentDigest, Content.Length, "blob", leaveOpen: true))
-            await Sha.ReadAllAsync(stream);
+            await Bytes.ReadAllAsync(stream);
 
         Assert.That(inner.CanRead, Is.True);
 
         var closed = new MemoryStream(Content);
         await using (var stream = new VerifyingReadStream(closed, ContentDigest, Content.Length, "blob"))
-            await Sha.ReadAllAsync(stream);
+            await Bytes.ReadAllAsync(stream);
         Assert.That(closed.CanRead, Is.False);
     }
 }

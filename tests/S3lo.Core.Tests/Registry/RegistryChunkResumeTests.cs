@@ -198,7 +198,7 @@ public class RegistryChunkResumeTests
     private static Digest DigestOf(byte[] data) => Digest.Parse("sha256:" + Convert.ToHexStringLower(SHA256.HashData(data)));
 
     [Test]
-    public async Task A_PATCH_cut_mid_body_resumes_at_the_offset_the_registry_reports()
+    public async Task APATCHCutMidBodyResumesAtTheOffsetTheRegistryReports()
     {
         var data = RandomBytes(3 * Chunk + 1000, 8);
         using var server = new UploadServer { CutAt = Chunk + 100_000 };
@@ -206,7 +206,7 @@ public class RegistryChunkResumeTests
         using var client = new RegistryClient(server.Authority, Options(logger));
 
         // A stream that cannot seek: the resumed bytes come from the chunk held in memory.
-        await client.UploadBlobAsync(Repository, DigestOf(data), data.Length, new TrickleStream(data, 64 * 1024), CancellationToken.None);
+        await client.UploadBlobAsync(Repository, DigestOf(data), data.Length, new SourceStream(data, maxChunk: 64 * 1024), CancellationToken.None);
 
         var patches = server.Requests.Where(r => r.Method == "PATCH").Select(r => r.ContentRange).ToList();
         Assert.Multiple(() =>
@@ -223,7 +223,7 @@ public class RegistryChunkResumeTests
     }
 
     [Test]
-    public async Task A_lost_session_starts_over_when_the_source_can_seek()
+    public async Task ALostSessionStartsOverWhenTheSourceCanSeek()
     {
         var data = RandomBytes(3 * Chunk, 9);
         using var server = new UploadServer { CutAt = 2 * Chunk + 10, ForgetOnCut = true };
@@ -237,13 +237,13 @@ public class RegistryChunkResumeTests
     }
 
     [Test]
-    public void A_lost_session_past_the_first_chunk_of_a_stream_that_cannot_seek_fails_in_one_line()
+    public void ALostSessionPastTheFirstChunkOfAStreamThatCannotSeekFailsInOneLine()
     {
         var data = RandomBytes(3 * Chunk, 10);
         using var server = new UploadServer { CutAt = 2 * Chunk + 10, ForgetOnCut = true };
         using var client = new RegistryClient(server.Authority, Options(new RegistryTestLogger()));
 
-        var e = Assert.ThrowsAsync<S3loException>(() => client.UploadBlobAsync(Repository, DigestOf(data), data.Length, new TrickleStream(data, 64 * 1024), CancellationToken.None))!;
+        var e = Assert.ThrowsAsync<S3loException>(() => client.UploadBlobAsync(Repository, DigestOf(data), data.Length, new SourceStream(data, maxChunk: 64 * 1024), CancellationToken.None))!;
 
         Assert.That(e.Message, Does.StartWith($"upload of blob {DigestOf(data)} to {server.Authority}/{Repository} broke at byte {2 * Chunk}"));
         Assert.That(e.Message, Does.EndWith("the source cannot be read again from there"));
@@ -252,7 +252,7 @@ public class RegistryChunkResumeTests
 
     [TestCase(1)]
     [TestCase(2)]
-    public async Task The_real_registry_ends_up_with_the_exact_blob_when_a_PATCH_is_cut_mid_body(int patchNumber)
+    public async Task TheRealRegistryEndsUpWithTheExactBlobWhenAPATCHIsCutMidBody(int patchNumber)
     {
         var data = RandomBytes(3 * Chunk + 500, 10 + patchNumber);
         using var proxy = new CuttingProxy(RegistryTestEnvironment.OpenRegistry, bytesAfterPatch: 100_000, patchNumber);
@@ -276,6 +276,6 @@ public class RegistryChunkResumeTests
     [TestCase("5-99", null)]
     [TestCase("0-x", null)]
     [TestCase(null, null)]
-    public void Reads_the_Range_an_upload_session_reports(string? range, long? held) =>
+    public void ReadsTheRangeAnUploadSessionReports(string? range, long? held) =>
         Assert.That(RegistryClient.ParseHeld(range), Is.EqualTo(held));
 }

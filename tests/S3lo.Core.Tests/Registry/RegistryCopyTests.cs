@@ -55,7 +55,7 @@ public class RegistryCopyTests
     private ImageBucket NewBucket(string name) => new(new LocalObjectStore(_temp.Sub(name)));
 
     [Test]
-    public async Task Single_platform_copies_to_the_registry_and_back_byte_exact()
+    public async Task SinglePlatformCopiesToTheRegistryAndBackByteExact()
     {
         var target = Ref("single/alpine:amd64");
         await using (var destination = RegistryImageDestination.Open(target.ToString(), Options()))
@@ -82,7 +82,7 @@ public class RegistryCopyTests
     }
 
     [Test]
-    public async Task Whole_index_keeps_its_bytes_and_digest_and_a_second_copy_uploads_nothing()
+    public async Task WholeIndexKeepsItsBytesAndDigestAndASecondCopyUploadsNothing()
     {
         var target = Ref("multi/alpine:multi");
         var expected = _fixture.PresentIndex;
@@ -121,7 +121,7 @@ public class RegistryCopyTests
     }
 
     [Test]
-    public async Task Pulls_by_digest_and_by_tag_at_digest()
+    public async Task PullsByDigestAndByTagAtDigest()
     {
         var target = Ref("bydigest/alpine:v1");
         await using (var destination = RegistryImageDestination.Open(target.ToString(), Options()))
@@ -134,7 +134,7 @@ public class RegistryCopyTests
     }
 
     [Test]
-    public async Task Large_blobs_go_up_in_chunks_and_come_back_intact()
+    public async Task LargeBlobsGoUpInChunksAndComeBackIntact()
     {
         await using var bucket = NewBucket("synthetic");
         var image = await new ImageBuilder(bucket).PutImageAsync("linux", "amd64", null, seed: 7, layerCount: 2, layerSize: 300_000);
@@ -152,13 +152,13 @@ public class RegistryCopyTests
         foreach (var layer in image.Manifest!.Layers)
         {
             await using var stream = await back.OpenBlobAsync(Digest.Parse(layer.Digest), None);
-            Assert.That(Sha.Of(await Sha.ReadAllAsync(stream)), Is.EqualTo(layer.Digest));
+            Assert.That(Sha.Of(await Bytes.ReadAllAsync(stream)), Is.EqualTo(layer.Digest));
         }
     }
 
-    [TestCase(1L << 40, TestName = "Corrupt_source_blob_is_never_stored_and_no_tag_is_written(monolithic)")]
-    [TestCase(16L * 1024, TestName = "Corrupt_source_blob_is_never_stored_and_no_tag_is_written(chunked)")]
-    public async Task Corrupt_source_blob_is_never_stored_and_no_tag_is_written(long monolithicLimit)
+    [TestCase(1L << 40, TestName = "CorruptSourceBlobIsNeverStoredAndNoTagIsWritten(monolithic)")]
+    [TestCase(16L * 1024, TestName = "CorruptSourceBlobIsNeverStoredAndNoTagIsWritten(chunked)")]
+    public async Task CorruptSourceBlobIsNeverStoredAndNoTagIsWritten(long monolithicLimit)
     {
         await using var bucket = NewBucket("synthetic");
         var image = await new ImageBuilder(bucket).PutImageAsync("linux", "amd64", null, seed: 11, layerCount: 1, layerSize: 100_000);
@@ -180,7 +180,7 @@ public class RegistryCopyTests
     }
 
     [Test]
-    public async Task Copy_between_repositories_of_one_registry_mounts_blobs()
+    public async Task CopyBetweenRepositoriesOfOneRegistryMountsBlobs()
     {
         var first = Ref("mount-src:v1");
         await using (var destination = RegistryImageDestination.Open(first.ToString(), Options()))
@@ -201,7 +201,7 @@ public class RegistryCopyTests
     }
 
     [Test]
-    public async Task Lists_tags_and_reports_missing_tags_as_not_found()
+    public async Task ListsTagsAndReportsMissingTagsAsNotFound()
     {
         var target = Ref("tags:one");
         await using (var destination = RegistryImageDestination.Open(target.ToString(), Options()))
@@ -217,7 +217,7 @@ public class RegistryCopyTests
     }
 
     [Test]
-    public async Task Destination_named_by_another_digest_is_refused_before_any_upload()
+    public async Task DestinationNamedByAnotherDigestIsRefusedBeforeAnyUpload()
     {
         var target = RegistryReference.Parse($"{_registry}/{_prefix}/bydigest@{FixtureStore.IndexDigest}");
         await using var destination = new RegistryImageDestination(new RegistryClient(_registry, Options()), target, ownsClient: true);
@@ -227,7 +227,7 @@ public class RegistryCopyTests
     }
 
     [Test]
-    public async Task Uses_plain_http_on_loopback_after_https_fails()
+    public async Task UsesPlainHttpOnLoopbackAfterHttpsFails()
     {
         using var client = new RegistryClient(_registry, Options());
         await client.ListTagsAsync("library/none-" + Guid.NewGuid().ToString("N")[..6], None).ContinueWith(_ => { }, TaskScheduler.Default);

@@ -68,7 +68,7 @@ public class RegistryFakeServerTests
         new TransferEngine().TransferAsync(source, destination, new TransferOptions(), None);
 
     [Test]
-    public async Task Fake_registry_serves_the_image_when_honest()
+    public async Task FakeRegistryServesTheImageWhenHonest()
     {
         using var server = Registry();
         await using var bucket = new ImageBucket(new LocalObjectStore(_temp.Sub("dest")));
@@ -78,7 +78,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public async Task Wrong_blob_bytes_abort_the_copy_naming_both_digests_and_write_no_tag()
+    public async Task WrongBlobBytesAbortTheCopyNamingBothDigestsAndWriteNoTag()
     {
         var wrong = (byte[])_layer.Clone();
         wrong[wrong.Length / 2] ^= 0x5a;
@@ -102,7 +102,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public void Manifest_fetched_by_digest_must_hash_to_it()
+    public void ManifestFetchedByDigestMustHashToIt()
     {
         var other = _manifest.Concat(" "u8.ToArray()).ToArray(); // same JSON, other bytes
         using var server = Registry(async context =>
@@ -118,7 +118,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public void Docker_Content_Digest_that_disagrees_with_the_bytes_is_a_mismatch()
+    public void DockerContentDigestThatDisagreesWithTheBytesIsAMismatch()
     {
         const string claimed = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
         using var server = Registry(async context =>
@@ -133,7 +133,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public void Oversized_manifest_is_refused()
+    public void OversizedManifestIsRefused()
     {
         using var server = Registry(async context =>
         {
@@ -147,7 +147,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public async Task Blob_redirect_to_another_host_carries_no_credentials_and_logs_no_signature()
+    public async Task BlobRedirectToAnotherHostCarriesNoCredentialsAndLogsNoSignature()
     {
         const string user = "testuser", password = "testpassword";
         var expectedAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
@@ -171,7 +171,7 @@ public class RegistryFakeServerTests
         var credentials = new StaticCredentialProvider(new RegistryCredential(user, password));
         using var client = new RegistryClient(server.Authority, Options(logger, credentials));
         await using (var stream = await client.OpenBlobAsync(Repository, Digest.Parse(FixtureStore.Amd64LayerDigest), None))
-            Assert.That(await Sha.ReadAllAsync(stream), Is.EqualTo(_layer));
+            Assert.That(await Bytes.ReadAllAsync(stream), Is.EqualTo(_layer));
 
         var atStorage = storage.Requests.Single();
         Assert.Multiple(() =>
@@ -187,7 +187,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public void Redirect_from_https_to_plain_http_on_another_host_is_refused()
+    public void RedirectFromHttpsToPlainHttpOnAnotherHostIsRefused()
     {
         using var server = new RegistryTlsFakeServer(path => path.Contains("/blobs/", StringComparison.Ordinal)
             ? (307, new Dictionary<string, string> { ["Location"] = "http://storage.example.invalid/blob?sig=x" })
@@ -199,7 +199,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public void Self_signed_certificate_is_refused_unless_insecure()
+    public void SelfSignedCertificateIsRefusedUnlessInsecure()
     {
         using var server = new RegistryTlsFakeServer(_ => (404, new Dictionary<string, string>()));
         using var client = new RegistryClient(server.Authority, Options());
@@ -211,7 +211,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public async Task Retries_503_honouring_Retry_After_then_succeeds()
+    public async Task Retries503HonouringRetryAfterThenSucceeds()
     {
         var failures = 0;
         using var server = Registry(async context =>
@@ -229,7 +229,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public void Persistent_5xx_fails_with_the_status_and_the_registry_error()
+    public void Persistent5xxFailsWithTheStatusAndTheRegistryError()
     {
         using var server = Registry(async context =>
         {
@@ -244,7 +244,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public void Malformed_challenge_is_refused_clearly()
+    public void MalformedChallengeIsRefusedClearly()
     {
         using var server = Registry(async context =>
         {
@@ -258,7 +258,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public async Task Bearer_realm_on_plain_http_elsewhere_gets_an_anonymous_token_request_and_the_log_says_why()
+    public async Task BearerRealmOnPlainHttpElsewhereGetsAnAnonymousTokenRequestAndTheLogSaysWhy()
     {
         using var tokens = new LoopbackHttpServer(context => LoopbackHttpServer.WriteAsync(context, 200, """{"token":"anonymous-token"}"""u8.ToArray(), "application/json"),
             host: NonLoopbackAddress());
@@ -283,7 +283,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public void A_plain_http_realm_elsewhere_that_refuses_anonymous_says_the_credentials_were_withheld()
+    public void APlainHttpRealmElsewhereThatRefusesAnonymousSaysTheCredentialsWereWithheld()
     {
         var elsewhere = NonLoopbackAddress();
         using var tokens = new LoopbackHttpServer(context => LoopbackHttpServer.WriteAsync(context, 401), host: elsewhere);
@@ -314,7 +314,7 @@ public class RegistryFakeServerTests
     }
 
     [Test]
-    public void Unreachable_registry_is_one_clear_error()
+    public void UnreachableRegistryIsOneClearError()
     {
         var port = LoopbackHttpServer.FreePort();
         using var client = new RegistryClient($"127.0.0.1:{port}", Options() with { MaxRetries = 1 });

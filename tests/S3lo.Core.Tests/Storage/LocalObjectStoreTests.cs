@@ -33,7 +33,7 @@ public class LocalObjectStoreTests
     private async Task<byte[]> GetAsync(string key)
     {
         await using var stream = await _store.OpenReadAsync(key, None);
-        return await Sha.ReadAllAsync(stream);
+        return await Bytes.ReadAllAsync(stream);
     }
 
     private async Task<List<ObjectInfo>> ListAsync(string prefix)
@@ -46,7 +46,7 @@ public class LocalObjectStoreTests
     [Test]
     public async Task PutGetHeadListDeleteRoundTrip()
     {
-        var bytes = Sha.RandomBytes(3 * 1024 * 1024 + 17, seed: 1);
+        var bytes = Bytes.Random(3 * 1024 * 1024 + 17, seed: 1);
 
         var put = await _store.PutAsync("blobs/sha256/abc", new MemoryStream(bytes), bytes.Length, PutOptions.Blob, None);
         var head = await _store.HeadAsync("blobs/sha256/abc", None);
@@ -68,15 +68,6 @@ public class LocalObjectStoreTests
         Assert.That(await ListAsync(""), Is.Empty);
         Assert.That(async () => await _store.OpenReadAsync("blobs/sha256/abc", None),
             Throws.TypeOf<ObjectNotFoundException>().With.Property(nameof(ObjectNotFoundException.Key)).EqualTo("blobs/sha256/abc"));
-    }
-
-    [Test]
-    public async Task EmptyObjectRoundTrips()
-    {
-        await PutAsync("empty", []);
-
-        Assert.That(await GetAsync("empty"), Is.Empty);
-        Assert.That((await _store.HeadAsync("empty", None))!.Size, Is.Zero);
     }
 
     [Test]
@@ -106,8 +97,8 @@ public class LocalObjectStoreTests
     [Test]
     public async Task APutWhoseStreamThrowsMidwayLeavesNothingAtTheKeyAndNoVisibleTempFile()
     {
-        var bytes = Sha.RandomBytes(2 * 1024 * 1024, seed: 2);
-        var failing = new TrickleStream(bytes, 64 * 1024, failAfter: 1024 * 1024);
+        var bytes = Bytes.Random(2 * 1024 * 1024, seed: 2);
+        var failing = new SourceStream(bytes, failAfter: 1024 * 1024, maxChunk: 64 * 1024);
 
         Assert.That(async () => await _store.PutAsync("blobs/sha256/partial", failing, bytes.Length, PutOptions.Blob, None),
             Throws.TypeOf<IOException>().With.Message.EqualTo("connection reset by the test"));
@@ -118,23 +109,11 @@ public class LocalObjectStoreTests
     }
 
     [Test]
-    public async Task AFailedOverwriteKeepsTheOldContent()
-    {
-        await PutAsync("k", "old content"u8.ToArray());
-        var failing = new TrickleStream(Sha.RandomBytes(1000, seed: 3), 100, failAfter: 500);
-
-        Assert.That(async () => await _store.PutAsync("k", failing, 1000, PutOptions.Metadata, None), Throws.InstanceOf<IOException>());
-
-        Assert.That(await GetAsync("k"), Is.EqualTo("old content"u8.ToArray()));
-        Assert.That((await ListAsync("")).Select(i => i.Key), Is.EqualTo(new[] { "k" }));
-    }
-
-    [Test]
     public async Task ACancelledPutLeavesNothing()
     {
         using var cts = new CancellationTokenSource();
-        var bytes = Sha.RandomBytes(1 << 20, seed: 4);
-        var stream = new CancellingStream(new MemoryStream(bytes), cts, cancelAfter: 1000);
+        var bytes = Bytes.Random(1 << 20, seed: 4);
+        var stream = new CancellingStream(new MemoryStream(bytes), cts, cancelAfter: 1000, maxChunk: 512);
 
         Assert.That(async () => await _store.PutAsync("c", stream, bytes.Length, PutOptions.Blob, cts.Token),
             Throws.InstanceOf<OperationCanceledException>());
@@ -163,24 +142,6 @@ public class LocalObjectStoreTests
 
         Assert.That(await GetAsync("tag/manifest.json"), Is.EqualTo("mine"u8.ToArray()));
         Assert.That(TempDir.FilesUnder(_root), Is.EqualTo(new[] { "tag/manifest.json" }));
-    }
-
-    [Test]
-    public async Task IfAbsentOnAMissingKeyWrites()
-    {
-        await PutAsync("new", "x"u8.ToArray(), WriteCondition.IfAbsent);
-
-        Assert.That(await GetAsync("new"), Is.EqualTo("x"u8.ToArray()));
-    }
-
-    [Test]
-    public async Task IfMatchWithTheCurrentETagWrites()
-    {
-        var first = await PutAsync("m", "v1"u8.ToArray());
-
-        await PutAsync("m", "v2-new"u8.ToArray(), WriteCondition.IfMatch(first.ETag!));
-
-        Assert.That(await GetAsync("m"), Is.EqualTo("v2-new"u8.ToArray()));
     }
 
     [Test]
@@ -269,13 +230,6 @@ public class LocalObjectStoreTests
     }
 
     [Test]
-    public void DeletingAMissingKeyIsFine()
-    {
-        Assert.That(async () => await _store.DeleteAsync("never/was/here", None), Throws.Nothing);
-        Assert.That(async () => await _store.DeleteAsync("top-level-missing", None), Throws.Nothing);
-    }
-
-    [Test]
     public async Task DeleteRemovesEmptyParentsButNotTheRootOrSiblings()
     {
         await PutAsync("manifests/a/v1/manifest.json", [1]);
@@ -294,25 +248,19 @@ public class LocalObjectStoreTests
     [TestCase(99_990, 10)]
     public async Task OpenReadRangeReturnsExactlyTheRange(int offset, int length)
     {
-        var bytes = Sha.RandomBytes(100_000, seed: 5);
+        var bytes = Bytes.Random(100_000, seed: 5);
         await PutAsync("r", bytes);
 
         await using var stream = await _store.OpenReadRangeAsync("r", offset, length, None);
-        var read = await Sha.ReadAllAsync(stream);
+        var read = await Bytes.ReadAllAsync(stream);
 
         Assert.That(read, Is.EqualTo(bytes.AsSpan(offset, length).ToArray()));
     }
 
     [Test]
-    public void OpenReadRangeOfAMissingKeyThrowsNotFound()
-    {
-        Assert.That(async () => await _store.OpenReadRangeAsync("missing", 0, 1, None), Throws.TypeOf<ObjectNotFoundException>());
-    }
-
-    [Test]
     public async Task TryCopyCopiesTheBytes()
     {
-        var bytes = Sha.RandomBytes(5000, seed: 6);
+        var bytes = Bytes.Random(5000, seed: 6);
         await PutAsync("src/x", bytes);
 
         var copied = await _store.TryCopyAsync("src/x", "dst/y", PutOptions.Blob, None);
@@ -333,40 +281,5 @@ public class LocalObjectStoreTests
         await using var created = await provider.OpenAsync(missing, new StoreOptions { CreateIfMissing = true }, None);
         Assert.That(Directory.Exists(missing), Is.True);
         Assert.That(created.DisplayName, Is.EqualTo("local://" + Path.GetFullPath(missing)));
-    }
-
-    /// <summary>Cancels a token after some bytes: the Ctrl+C of a push, at a chosen moment.</summary>
-    private sealed class CancellingStream(Stream inner, CancellationTokenSource cts, long cancelAfter) : Stream
-    {
-        private long _read;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => inner.Length;
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = inner.Read(buffer[..Math.Min(buffer.Length, 512)]);
-            _read += n;
-            if (_read >= cancelAfter) cts.Cancel();
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return ValueTask.FromResult(Read(buffer.Span));
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -22,7 +22,7 @@ internal sealed class ImageBuilder(ImageBucket bucket)
     {
         var layers = new List<Descriptor>();
         for (var i = 0; i < layerCount; i++)
-            layers.Add(await PutBlobAsync(Sha.RandomBytes(layerSize, seed * 100 + i), MediaTypes.OciLayerGzip));
+            layers.Add(await PutBlobAsync(Bytes.Random(layerSize, seed * 100 + i), MediaTypes.OciLayerGzip));
         var variantJson = variant is null ? "" : $",\"variant\":\"{variant}\"";
         var config = Encoding.UTF8.GetBytes(
             $"{{\"architecture\":\"{arch}\",\"os\":\"{os}\"{variantJson},\"created\":\"2024-01-0{seed % 9 + 1}T00:00:00Z\",\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[]}}}}");

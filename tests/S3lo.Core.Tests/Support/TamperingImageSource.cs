@@ -33,7 +33,7 @@ internal sealed class TamperingImageSource(IImageSource inner) : IImageSource
         var stream = await inner.OpenBlobAsync(descriptor, ct);
         if (!CorruptBlobs.Contains(descriptor.Digest)) return stream;
         byte[] bytes;
-        await using (stream) bytes = await Sha.ReadAllAsync(stream);
+        await using (stream) bytes = await Bytes.ReadAllAsync(stream);
         bytes[bytes.Length / 2] ^= 0x5a;
         return new MemoryStream(bytes, writable: false);
     }

@@ -66,7 +66,7 @@ public class TransferEngineTests
         {
             var digest = "sha256:" + info.Key[BucketLayout.BlobsPrefix.Length..];
             await using var stream = await bucket.Store.OpenReadAsync(info.Key, None);
-            Assert.That(Sha.Of(await Sha.ReadAllAsync(stream)), Is.EqualTo(digest), $"blob {info.Key} must hold the bytes of its digest");
+            Assert.That(Sha.Of(await Bytes.ReadAllAsync(stream)), Is.EqualTo(digest), $"blob {info.Key} must hold the bytes of its digest");
             digests.Add(digest);
         }
         digests.Sort(StringComparer.Ordinal);

@@ -11,10 +11,10 @@ namespace S3lo.Docker.Tests.Archives;
 public sealed class DockerArchiveEndpointTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private TempDirectory _dir = null!;
+    private TempDir _dir = null!;
 
     [SetUp]
-    public void SetUp() => _dir = new TempDirectory();
+    public void SetUp() => _dir = new TempDir("docker");
 
     [TearDown]
     public void TearDown() => _dir.Dispose();
@@ -27,7 +27,7 @@ public sealed class DockerArchiveEndpointTests
     }
 
     [Test]
-    public async Task Plain_gzip_and_zstd_layers_make_a_classic_archive_with_zstd_decompressed()
+    public async Task PlainGzipAndZstdLayersMakeAClassicArchiveWithZstdDecompressed()
     {
         var saved = SyntheticImages.Make("mixed");
         var plan = new PlanBuilder(saved, i => i switch { 0 => "none", 1 => "gzip", _ => "zstd" });
@@ -41,7 +41,7 @@ public sealed class DockerArchiveEndpointTests
         Assert.That(written.Config, Is.EqualTo(saved.Config), "config byte-exact: the image ID");
         Assert.That(written.RepoTags, Is.EqualTo(new[] { "example/app:v1" }));
         Assert.That(written.Layers[0], Is.EqualTo(saved.Layers[0]));
-        Assert.That(written.Layers[1], Is.EqualTo(Hash.Gzip(saved.Layers[1])), "gzip layers are loaded as they are");
+        Assert.That(written.Layers[1], Is.EqualTo(Compress.Gzip(saved.Layers[1])), "gzip layers are loaded as they are");
         Assert.That(written.Layers[2], Is.EqualTo(saved.Layers[2]), "zstd layers are decompressed for Docker 20.10");
 
         // And read back as a source: the same config, the layers as OCI layers.
@@ -55,7 +55,7 @@ public sealed class DockerArchiveEndpointTests
     }
 
     [Test]
-    public async Task A_docker_archive_goes_to_an_oci_layout_and_back_keeping_the_image_id()
+    public async Task ADockerArchiveGoesToAnOciLayoutAndBackKeepingTheImageId()
     {
         var saved = SyntheticImages.Make("roundtrip");
         var plan = new PlanBuilder(saved, _ => "none");
@@ -75,7 +75,7 @@ public sealed class DockerArchiveEndpointTests
     }
 
     [Test]
-    public async Task An_oci_flavoured_docker_save_is_read_with_the_same_config_digest()
+    public async Task AnOciFlavouredDockerSaveIsReadWithTheSameConfigDigest()
     {
         var saved = SyntheticImages.Make("oci-flavour", layers: 2);
         var archive = OciLayoutArchive.FromSaved(saved, compress: "gzip");
@@ -89,7 +89,7 @@ public sealed class DockerArchiveEndpointTests
     }
 
     [Test]
-    public async Task A_name_the_archive_does_not_hold_is_an_error_naming_what_it_holds()
+    public async Task ANameTheArchiveDoesNotHoldIsAnErrorNamingWhatItHolds()
     {
         var saved = SyntheticImages.Make("names");
         var plan = new PlanBuilder(saved, _ => "none");
@@ -104,7 +104,7 @@ public sealed class DockerArchiveEndpointTests
     }
 
     [Test]
-    public async Task An_index_of_two_platforms_must_be_narrowed_with_platform()
+    public async Task AnIndexOfTwoPlatformsMustBeNarrowedWithPlatform()
     {
         var amd = new PlanBuilder(SyntheticImages.Make("amd"), _ => "gzip");
         var arm = new PlanBuilder(SyntheticImages.Make("arm"), _ => "gzip");
@@ -123,7 +123,7 @@ public sealed class DockerArchiveEndpointTests
     }
 
     [Test]
-    public async Task A_second_tag_joins_the_archive_and_a_reused_tag_moves_to_the_new_image()
+    public async Task ASecondTagJoinsTheArchiveAndAReusedTagMovesToTheNewImage()
     {
         var first = new PlanBuilder(SyntheticImages.Make("first"), _ => "gzip");
         var second = new PlanBuilder(SyntheticImages.Make("second"), _ => "none");
@@ -168,7 +168,7 @@ public sealed class DockerArchiveEndpointTests
     }
 
     [Test]
-    public async Task A_failed_copy_leaves_no_file_and_an_older_one_untouched()
+    public async Task AFailedCopyLeavesNoFileAndAnOlderOneUntouched()
     {
         var saved = SyntheticImages.Make("fails");
         var plan = new PlanBuilder(saved, _ => "gzip");
@@ -177,7 +177,7 @@ public sealed class DockerArchiveEndpointTests
         var broken = plan.Layers[1];
 
         Assert.ThrowsAsync<IOException>(() => CopyAsync(
-            new MemoryImageSource(plan.Root, d => d.Digest == broken.Digest ? new FailingStream(plan.OpenRaw(d), d.Size / 2) : plan.OpenRaw(d)),
+            new MemoryImageSource(plan.Root, d => d.Digest == broken.Digest ? new SourceStream(Bytes.ReadAll(plan.OpenRaw(d)), d.Size / 2) : plan.OpenRaw(d)),
             new DockerArchiveDestination(file, "x:y")));
 
         Assert.That(File.ReadAllText(file), Is.EqualTo("older"));
@@ -185,7 +185,7 @@ public sealed class DockerArchiveEndpointTests
     }
 
     [Test]
-    public async Task Attestation_blobs_are_verified_but_not_stored()
+    public async Task AttestationBlobsAreVerifiedButNotStored()
     {
         var image = new PlanBuilder(SyntheticImages.Make("main"), _ => "gzip");
         var attestation = new PlanBuilder(SyntheticImages.Make("attestation", layers: 1), _ => "none");

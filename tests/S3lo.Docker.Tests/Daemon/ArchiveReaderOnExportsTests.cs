@@ -12,7 +12,7 @@ public sealed class ArchiveReaderOnExportsTests
     private static string _image = "";
     private static SavedImage _saved = null!;
     private DockerClient _client = null!;
-    private TempDirectory _spool = null!;
+    private TempDir _spool = null!;
 
     [OneTimeSetUp]
     public void BuildImage()
@@ -22,13 +22,13 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [OneTimeTearDown]
-    public void RemoveImage() => DockerCli.RemoveQuietly(_image);
+    public void RemoveImage() => DockerCli.RemoveImage(_image);
 
     [SetUp]
     public void Connect()
     {
         _client = new DockerClient();
-        _spool = new TempDirectory();
+        _spool = new TempDir("docker");
     }
 
     [TearDown]
@@ -39,7 +39,7 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [Test]
-    public async Task A_real_export_reads_as_the_image_the_daemon_describes()
+    public async Task ARealExportReadsAsTheImageTheDaemonDescribes()
     {
         var reported = new ConcurrentBag<SpooledBlob>();
         var options = new DockerArchiveReadOptions
@@ -56,14 +56,14 @@ public sealed class ArchiveReaderOnExportsTests
             contents = await DockerArchiveReader.ReadAsync(export, _spool.Path, options, CancellationToken.None);
 
         Assert.That(contents.Format, Is.EqualTo(DockerArchiveFormat.DockerArchive));
-        Assert.That(contents.ConfigDigest, Is.EqualTo(TestImages.Id(_image)), "the config digest is the image ID");
+        Assert.That(contents.ConfigDigest, Is.EqualTo(Digest.Parse(DockerCli.ImageId(_image))), "the config digest is the image ID");
         Assert.That(Digest.Compute(contents.ConfigBytes), Is.EqualTo(contents.ConfigDigest));
-        Assert.That(contents.Layers.Select(l => l.DiffId.ToString()), Is.EqualTo(TestImages.DiffIds(_image)));
+        Assert.That(contents.Layers.Select(l => l.DiffId.ToString()), Is.EqualTo(DockerCli.DiffIds(_image)));
         Assert.That(contents.RepoTags, Is.EqualTo(new[] { _image }));
         foreach (var layer in contents.Layers)
         {
             Assert.That(layer.SpoolPath, Is.Not.Null);
-            Assert.That(Hash.OfFile(layer.SpoolPath!), Is.EqualTo(layer.DiffId), "spooled bytes hash to the diff ID");
+            Assert.That(Digest.Parse(Sha.OfFile(layer.SpoolPath!)), Is.EqualTo(layer.DiffId), "spooled bytes hash to the diff ID");
             Assert.That(layer.BlobDigest, Is.EqualTo(layer.DiffId));
             Assert.That(layer.MediaType, Is.EqualTo(MediaTypes.OciLayer));
             Assert.That(new FileInfo(layer.SpoolPath!).Length, Is.EqualTo(layer.Size));
@@ -73,7 +73,7 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [Test]
-    public async Task A_layer_that_occurs_twice_is_saved_as_a_symlink_and_read_through_it()
+    public async Task ALayerThatOccursTwiceIsSavedAsASymlinkAndReadThroughIt()
     {
         // Load an image whose first layer is also its third: docker save then writes a symlink for it.
         var config = WithDiffIds(_saved.Config, [_saved.DiffIds[0], _saved.DiffIds[1], _saved.DiffIds[0]]);
@@ -97,16 +97,16 @@ public sealed class ArchiveReaderOnExportsTests
             Assert.That(contents.ConfigDigest, Is.EqualTo(Digest.Compute(config)));
             Assert.That(contents.Layers.Select(l => l.DiffId), Is.EqualTo(new[] { _saved.DiffIds[0], _saved.DiffIds[1], _saved.DiffIds[0] }));
             Assert.That(contents.Layers[2].SpoolPath, Is.EqualTo(contents.Layers[0].SpoolPath));
-            Assert.That(Hash.OfFile(contents.Layers[2].SpoolPath!), Is.EqualTo(_saved.DiffIds[0]));
+            Assert.That(Digest.Parse(Sha.OfFile(contents.Layers[2].SpoolPath!)), Is.EqualTo(_saved.DiffIds[0]));
         }
         finally
         {
-            DockerCli.RemoveQuietly($"{repository}:t");
+            DockerCli.RemoveImage($"{repository}:t");
         }
     }
 
     [Test]
-    public async Task An_oci_layout_with_uncompressed_layers_reads_like_the_classic_archive()
+    public async Task AnOciLayoutWithUncompressedLayersReadsLikeTheClassicArchive()
     {
         var oci = OciLayoutArchive.FromSaved(_saved, "none");
 
@@ -114,18 +114,18 @@ public sealed class ArchiveReaderOnExportsTests
 
         Assert.That(contents.Format, Is.EqualTo(DockerArchiveFormat.OciLayout));
         Assert.That(contents.ConfigBytes, Is.EqualTo(_saved.Config));
-        Assert.That(contents.ConfigDigest, Is.EqualTo(TestImages.Id(_image)));
+        Assert.That(contents.ConfigDigest, Is.EqualTo(Digest.Parse(DockerCli.ImageId(_image))));
         Assert.That(contents.Layers.Select(l => l.DiffId), Is.EqualTo(_saved.DiffIds));
         Assert.That(contents.Layers.Select(l => l.BlobDigest), Is.EqualTo(_saved.DiffIds));
         Assert.That(contents.Layers.Select(l => l.MediaType), Is.All.EqualTo(MediaTypes.OciLayer));
-        Assert.That(contents.Layers.Select(l => Hash.OfFile(l.SpoolPath!)), Is.EqualTo(_saved.DiffIds));
+        Assert.That(contents.Layers.Select(l => Digest.Parse(Sha.OfFile(l.SpoolPath!))), Is.EqualTo(_saved.DiffIds));
         Assert.That(contents.RepoTags, Is.EqualTo(new[] { "example/oci:v1" }));
         Assert.That(_spool.Files(), Is.EquivalentTo(contents.Layers.Select(l => l.SpoolPath)), "config and manifest spool files are gone");
     }
 
     [TestCase("gzip", MediaTypes.OciLayerGzip)]
     [TestCase("zstd", MediaTypes.OciLayerZstd)]
-    public async Task An_oci_layout_with_compressed_layers_keeps_the_blobs_and_their_media_type(string compression, string mediaType)
+    public async Task AnOciLayoutWithCompressedLayersKeepsTheBlobsAndTheirMediaType(string compression, string mediaType)
     {
         var oci = OciLayoutArchive.FromSaved(_saved, compression);
 
@@ -134,11 +134,11 @@ public sealed class ArchiveReaderOnExportsTests
         Assert.That(contents.Layers.Select(l => l.DiffId), Is.EqualTo(_saved.DiffIds));
         Assert.That(contents.Layers.Select(l => l.BlobDigest), Is.EqualTo(oci.LayerBlobs));
         Assert.That(contents.Layers.Select(l => l.MediaType), Is.All.EqualTo(mediaType));
-        Assert.That(contents.Layers.Select(l => Hash.OfFile(l.SpoolPath!)), Is.EqualTo(oci.LayerBlobs));
+        Assert.That(contents.Layers.Select(l => Digest.Parse(Sha.OfFile(l.SpoolPath!))), Is.EqualTo(oci.LayerBlobs));
     }
 
     [Test]
-    public async Task A_nested_index_with_an_absent_platform_picks_the_image_whose_blobs_are_there()
+    public async Task ANestedIndexWithAnAbsentPlatformPicksTheImageWhoseBlobsAreThere()
     {
         var oci = OciLayoutArchive.FromSaved(_saved, "gzip", nestedIndex: true, repoTag: "example/nested:v2");
 
@@ -150,7 +150,7 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [Test]
-    public void Asking_for_a_platform_the_oci_layout_lacks_names_the_ones_it_has()
+    public void AskingForAPlatformTheOciLayoutLacksNamesTheOnesItHas()
     {
         var oci = OciLayoutArchive.FromSaved(_saved, "gzip", nestedIndex: true);
         var options = new DockerArchiveReadOptions { Platform = PlatformSpec.Parse("linux/s390x") };
@@ -163,7 +163,7 @@ public sealed class ArchiveReaderOnExportsTests
     }
 
     [Test]
-    public async Task Known_oci_blobs_are_skipped_but_the_config_is_still_read()
+    public async Task KnownOciBlobsAreSkippedButTheConfigIsStillRead()
     {
         var oci = OciLayoutArchive.FromSaved(_saved, "none");
         var asked = new ConcurrentBag<Digest>();

@@ -16,14 +16,14 @@ public sealed class ArchiveWriterLoadTests
     [TearDown]
     public void Clean()
     {
-        DockerCli.RemoveQuietly(_cleanup.ToArray());
+        DockerCli.RemoveImage(_cleanup.ToArray());
         _client.Dispose();
     }
 
     [Test]
-    public async Task Gzip_layers_written_by_the_writer_load_as_the_original_image()
+    public async Task GzipLayersWrittenByTheWriterLoadAsTheOriginalImage()
     {
-        var saved = TestImages.BuildSavedAndRemoved("writer", copyLayers: 2);
+        var saved = SavedImage.BuildAndRemove("writer", copyLayers: 2);
         Assert.That(DockerCli.ImageExists(saved.ConfigDigest.ToString()), Is.False, "the daemon no longer has the image");
         var name = TestImages.NewName("written");
         _cleanup.Add(name);
@@ -34,7 +34,7 @@ public sealed class ArchiveWriterLoadTests
         await writer.WriteConfigAsync(saved.Config, CancellationToken.None);
         foreach (var layer in saved.Layers)
         {
-            var gzip = Hash.Gzip(layer);
+            var gzip = Compress.Gzip(layer);
             await writer.WriteLayerAsync(Digest.Compute(gzip), new MemoryStream(gzip), gzip.Length, CancellationToken.None);
         }
         await writer.WriteManifestAsync(name, CancellationToken.None);
@@ -44,14 +44,14 @@ public sealed class ArchiveWriterLoadTests
         var result = await _client.LoadImageAsync(new NonSeekableStream(archive), CancellationToken.None);
 
         Assert.That(result.Names, Is.EqualTo(new[] { name }));
-        Assert.That(TestImages.Id(name), Is.EqualTo(saved.ConfigDigest));
-        Assert.That(TestImages.DiffIds(name), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
+        Assert.That(Digest.Parse(DockerCli.ImageId(name)), Is.EqualTo(saved.ConfigDigest));
+        Assert.That(DockerCli.DiffIds(name), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
     }
 
     [Test]
-    public async Task An_untagged_archive_loads_and_reports_the_image_id()
+    public async Task AnUntaggedArchiveLoadsAndReportsTheImageId()
     {
-        var saved = TestImages.BuildSavedAndRemoved("untagged", copyLayers: 1);
+        var saved = SavedImage.BuildAndRemove("untagged", copyLayers: 1);
         _cleanup.Add(saved.ConfigDigest.ToString());
 
         using var archive = new MemoryStream();
@@ -70,9 +70,9 @@ public sealed class ArchiveWriterLoadTests
     }
 
     [Test]
-    public async Task A_layer_whose_content_does_not_match_its_diff_id_is_refused_by_the_daemon()
+    public async Task ALayerWhoseContentDoesNotMatchItsDiffIdIsRefusedByTheDaemon()
     {
-        var saved = TestImages.BuildSavedAndRemoved("wrongdiff", copyLayers: 1);
+        var saved = SavedImage.BuildAndRemove("wrongdiff", copyLayers: 1);
         using var archive = new MemoryStream();
         var writer = new DockerArchiveWriter(archive);
         await writer.WriteConfigAsync(saved.Config, CancellationToken.None);

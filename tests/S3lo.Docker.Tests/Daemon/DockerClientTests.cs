@@ -13,7 +13,7 @@ public sealed class DockerClientTests
     public void BuildImage() => _image = TestImages.Build("client", copyLayers: 2);
 
     [OneTimeTearDown]
-    public void RemoveImage() => DockerCli.RemoveQuietly(_image);
+    public void RemoveImage() => DockerCli.RemoveImage(_image);
 
     [SetUp]
     public void Connect() => _client = new DockerClient();
@@ -22,7 +22,7 @@ public sealed class DockerClientTests
     public void Disconnect() => _client.Dispose();
 
     [Test]
-    public async Task Ping_answers_and_records_the_api_version()
+    public async Task PingAnswersAndRecordsTheApiVersion()
     {
         await _client.PingAsync(CancellationToken.None);
         Assert.That(_client.ApiVersion, Is.Not.Null);
@@ -30,13 +30,13 @@ public sealed class DockerClientTests
     }
 
     [Test]
-    public async Task Inspect_gives_the_id_and_the_diff_ids_docker_inspect_gives()
+    public async Task InspectGivesTheIdAndTheDiffIdsDockerInspectGives()
     {
         var inspect = await _client.InspectImageAsync(_image, CancellationToken.None);
 
         Assert.That(inspect, Is.Not.Null);
-        Assert.That(inspect!.Id, Is.EqualTo(TestImages.Id(_image).ToString()));
-        Assert.That(inspect.RootFS!.Layers, Is.EqualTo(TestImages.DiffIds(_image)));
+        Assert.That(inspect!.Id, Is.EqualTo(DockerCli.ImageId(_image)));
+        Assert.That(inspect.RootFS!.Layers, Is.EqualTo(DockerCli.DiffIds(_image)));
         Assert.That(inspect.RootFS.Layers, Has.Count.EqualTo(3));
         Assert.That(inspect.RepoTags, Does.Contain(_image));
         Assert.That(inspect.Os, Is.EqualTo("linux"));
@@ -45,22 +45,22 @@ public sealed class DockerClientTests
     }
 
     [Test]
-    public async Task Inspect_of_a_missing_image_is_null()
+    public async Task InspectOfAMissingImageIsNull()
     {
         var inspect = await _client.InspectImageAsync(TestImages.NewName("missing"), CancellationToken.None);
         Assert.That(inspect, Is.Null);
     }
 
     [Test]
-    public async Task Inspect_by_id_finds_the_image()
+    public async Task InspectByIdFindsTheImage()
     {
-        var id = TestImages.Id(_image);
+        var id = Digest.Parse(DockerCli.ImageId(_image));
         var inspect = await _client.InspectImageAsync(id.ToString(), CancellationToken.None);
         Assert.That(inspect?.Id, Is.EqualTo(id.ToString()));
     }
 
     [Test]
-    public void An_unreachable_socket_names_the_address_and_where_it_came_from()
+    public void AnUnreachableSocketNamesTheAddressAndWhereItCameFrom()
     {
         var path = $"/tmp/s3lo-no-daemon-{Guid.NewGuid():N}/docker.sock";
         using var client = new DockerClient(DockerHost.Parse("unix://" + path, fromEnvironment: true));
@@ -76,7 +76,7 @@ public sealed class DockerClientTests
     }
 
     [Test]
-    public void An_unreachable_default_socket_says_DOCKER_HOST_is_not_set()
+    public void AnUnreachableDefaultSocketSaysDOCKERHOSTIsNotSet()
     {
         var path = $"/tmp/s3lo-no-daemon-{Guid.NewGuid():N}.sock";
         using var client = new DockerClient(DockerHost.Parse("unix://" + path, fromEnvironment: false));
@@ -88,9 +88,9 @@ public sealed class DockerClientTests
     }
 
     [Test]
-    public void A_socket_file_nobody_listens_on_is_connection_refused()
+    public void ASocketFileNobodyListensOnIsConnectionRefused()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir("docker");
         var path = dir.File("dead.sock");
         // Bound but not listening (.NET removes the file when the socket is disposed, so keep it open).
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
@@ -103,7 +103,7 @@ public sealed class DockerClientTests
     }
 
     [Test]
-    public void A_tcp_address_nobody_listens_on_is_connection_refused()
+    public void ATcpAddressNobodyListensOnIsConnectionRefused()
     {
         using var client = new DockerClient(DockerHost.Parse("tcp://127.0.0.1:1"));
         var e = Assert.ThrowsAsync<DockerUnavailableException>(() => client.PingAsync(CancellationToken.None));
@@ -111,7 +111,7 @@ public sealed class DockerClientTests
     }
 
     [Test]
-    public void Export_of_a_missing_image_is_not_found()
+    public void ExportOfAMissingImageIsNotFound()
     {
         var name = TestImages.NewName("missing");
         var e = Assert.ThrowsAsync<NotFoundException>(() => _client.ExportImageAsync(name, null, CancellationToken.None));
@@ -119,13 +119,13 @@ public sealed class DockerClientTests
     }
 
     [Test]
-    public async Task Tag_and_remove_work_and_remove_of_a_missing_image_is_false()
+    public async Task TagAndRemoveWorkAndRemoveOfAMissingImageIsFalse()
     {
-        var id = TestImages.Id(_image);
+        var id = Digest.Parse(DockerCli.ImageId(_image));
         var repository = TestImages.NewName("tagged").Split(':')[0];
 
         await _client.TagImageAsync(id.ToString(), repository, "v9", CancellationToken.None);
-        Assert.That(TestImages.Id($"{repository}:v9"), Is.EqualTo(id));
+        Assert.That(Digest.Parse(DockerCli.ImageId($"{repository}:v9")), Is.EqualTo(id));
 
         Assert.That(await _client.RemoveImageAsync($"{repository}:v9", force: false, CancellationToken.None), Is.True);
         Assert.That(DockerCli.ImageExists($"{repository}:v9"), Is.False);
@@ -134,14 +134,14 @@ public sealed class DockerClientTests
     }
 
     [Test]
-    public void Tag_of_a_missing_image_is_not_found()
+    public void TagOfAMissingImageIsNotFound()
     {
         var missing = "sha256:" + new string('0', 64);
         Assert.ThrowsAsync<NotFoundException>(() => _client.TagImageAsync(missing, "s3lo-docker-test/x", "y", CancellationToken.None));
     }
 
     [Test]
-    public void Load_of_a_broken_archive_reports_the_daemons_error()
+    public void LoadOfABrokenArchiveReportsTheDaemonsError()
     {
         var e = Assert.ThrowsAsync<S3loException>(() => _client.LoadImageAsync(new MemoryStream("not a tar at all"u8.ToArray()), CancellationToken.None));
         Assert.That(e!.Message, Does.StartWith("the Docker daemon could not load the image: "));
@@ -149,25 +149,25 @@ public sealed class DockerClientTests
     }
 
     [Test]
-    public async Task Export_streams_a_classic_archive_of_the_image()
+    public async Task ExportStreamsAClassicArchiveOfTheImage()
     {
         await using var export = await _client.ExportImageAsync(_image, null, CancellationToken.None);
         using var copy = new MemoryStream();
         await export.CopyToAsync(copy);
 
         var saved = SavedImage.Parse(copy.ToArray());
-        Assert.That(saved.ConfigDigest, Is.EqualTo(TestImages.Id(_image)));
-        Assert.That(saved.DiffIds.Select(d => d.ToString()), Is.EqualTo(TestImages.DiffIds(_image)));
+        Assert.That(saved.ConfigDigest, Is.EqualTo(Digest.Parse(DockerCli.ImageId(_image))));
+        Assert.That(saved.DiffIds.Select(d => d.ToString()), Is.EqualTo(DockerCli.DiffIds(_image)));
         Assert.That(saved.RepoTags, Is.EqualTo(new[] { _image }));
     }
 
     [Test]
-    public async Task Export_with_a_platform_works_on_a_daemon_that_predates_the_parameter()
+    public async Task ExportWithAPlatformWorksOnADaemonThatPredatesTheParameter()
     {
         // API 1.41 has no platform parameter: it is not sent, and the export is the image as it is.
-        using var spool = new TempDirectory();
+        using var spool = new TempDir("docker");
         await using var export = await _client.ExportImageAsync(_image, "linux/amd64", CancellationToken.None);
         var contents = await DockerArchiveReader.ReadAsync(export, spool.Path, new DockerArchiveReadOptions(), CancellationToken.None);
-        Assert.That(contents.ConfigDigest, Is.EqualTo(TestImages.Id(_image)));
+        Assert.That(contents.ConfigDigest, Is.EqualTo(Digest.Parse(DockerCli.ImageId(_image))));
     }
 }

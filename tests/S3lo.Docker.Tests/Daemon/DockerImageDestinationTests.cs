@@ -11,27 +11,27 @@ public sealed class DockerImageDestinationTests
 {
     private readonly List<string> _cleanup = [];
     private DockerClient _client = null!;
-    private TempDirectory _temp = null!;
+    private TempDir _temp = null!;
 
     [SetUp]
     public void Connect()
     {
         _client = new DockerClient();
-        _temp = new TempDirectory();
+        _temp = new TempDir("docker");
     }
 
     [TearDown]
     public void Clean()
     {
-        DockerCli.RemoveQuietly(_cleanup.ToArray());
+        DockerCli.RemoveImage(_cleanup.ToArray());
         _client.Dispose();
         _temp.Dispose();
     }
 
     [Test]
-    public async Task Blobs_fed_out_of_order_and_concurrently_load_the_image_and_tag_it()
+    public async Task BlobsFedOutOfOrderAndConcurrentlyLoadTheImageAndTagIt()
     {
-        var saved = TestImages.BuildSavedAndRemoved("outoforder", copyLayers: 3, bigLayerBytes: 6 * 1024 * 1024);
+        var saved = SavedImage.BuildAndRemove("outoforder", copyLayers: 3, bigLayerBytes: 6 * 1024 * 1024);
         var plan = new PlanBuilder(saved, i => i % 2 == 0 ? "gzip" : "none");
         var (repository, tag) = NewTarget();
 
@@ -54,15 +54,15 @@ public sealed class DockerImageDestinationTests
             Assert.That(commit.PreviousDigest, Is.Null);
         }
 
-        Assert.That(TestImages.Id($"{repository}:{tag}"), Is.EqualTo(saved.ConfigDigest));
-        Assert.That(TestImages.DiffIds($"{repository}:{tag}"), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
+        Assert.That(Digest.Parse(DockerCli.ImageId($"{repository}:{tag}")), Is.EqualTo(saved.ConfigDigest));
+        Assert.That(DockerCli.DiffIds($"{repository}:{tag}"), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
         Assert.That(_temp.Files(), Is.Empty, "temp files are removed");
     }
 
     [Test]
-    public async Task The_transfer_engine_pulls_into_the_daemon_with_parallel_blobs()
+    public async Task TheTransferEnginePullsIntoTheDaemonWithParallelBlobs()
     {
-        var saved = TestImages.BuildSavedAndRemoved("engine", copyLayers: 4);
+        var saved = SavedImage.BuildAndRemove("engine", copyLayers: 4);
         var plan = new PlanBuilder(saved, i => i == 2 ? "zstd" : "gzip");
         var source = new MemoryImageSource(plan.Root, plan.OpenRaw);
         var (repository, tag) = NewTarget();
@@ -72,8 +72,8 @@ public sealed class DockerImageDestinationTests
             report = await new TransferEngine().TransferAsync(source, destination, new TransferOptions { Concurrency = 8 }, CancellationToken.None);
 
         Assert.That(report.BlobsCopied, Is.EqualTo(6));
-        Assert.That(TestImages.Id($"{repository}:{tag}"), Is.EqualTo(saved.ConfigDigest));
-        Assert.That(TestImages.DiffIds($"{repository}:{tag}"), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
+        Assert.That(Digest.Parse(DockerCli.ImageId($"{repository}:{tag}")), Is.EqualTo(saved.ConfigDigest));
+        Assert.That(DockerCli.DiffIds($"{repository}:{tag}"), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
 
         // Pulled again: the daemon has it, so no blob moves and the tag is all that is written.
         var (repository2, tag2) = NewTarget();
@@ -81,13 +81,13 @@ public sealed class DockerImageDestinationTests
             report = await new TransferEngine().TransferAsync(source, destination, new TransferOptions { Concurrency = 8 }, CancellationToken.None);
         Assert.That(report.BlobsCopied, Is.Zero);
         Assert.That(report.Commit.Unchanged, Is.True);
-        Assert.That(TestImages.Id($"{repository2}:{tag2}"), Is.EqualTo(saved.ConfigDigest));
+        Assert.That(Digest.Parse(DockerCli.ImageId($"{repository2}:{tag2}")), Is.EqualTo(saved.ConfigDigest));
     }
 
     [Test]
-    public async Task A_blob_stream_that_fails_midway_aborts_the_load_and_tags_nothing()
+    public async Task ABlobStreamThatFailsMidwayAbortsTheLoadAndTagsNothing()
     {
-        var saved = TestImages.BuildSavedAndRemoved("broken", copyLayers: 2, bigLayerBytes: 2 * 1024 * 1024);
+        var saved = SavedImage.BuildAndRemove("broken", copyLayers: 2, bigLayerBytes: 2 * 1024 * 1024);
         var plan = new PlanBuilder(saved, _ => "none");
         var (repository, tag) = NewTarget();
 
@@ -114,9 +114,9 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task A_digest_mismatch_in_a_blob_aborts_the_load()
+    public async Task ADigestMismatchInABlobAbortsTheLoad()
     {
-        var saved = TestImages.BuildSavedAndRemoved("mismatch", copyLayers: 1);
+        var saved = SavedImage.BuildAndRemove("mismatch", copyLayers: 1);
         var plan = new PlanBuilder(saved, _ => "gzip");
         var (repository, tag) = NewTarget();
         var layer = plan.Layers[1];
@@ -137,9 +137,9 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task A_load_the_daemon_refuses_fails_the_commit_and_tags_nothing()
+    public async Task ALoadTheDaemonRefusesFailsTheCommitAndTagsNothing()
     {
-        var saved = TestImages.BuildSavedAndRemoved("refused", copyLayers: 1);
+        var saved = SavedImage.BuildAndRemove("refused", copyLayers: 1);
         // Valid blobs, but not the layers the config names: only the daemon can tell.
         var swapped = saved with { Layers = [saved.Layers[1], saved.Layers[0]] };
         var plan = new PlanBuilder(swapped, _ => "gzip");
@@ -157,9 +157,9 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task A_zstd_layer_is_decompressed_on_the_way_into_the_daemon()
+    public async Task AZstdLayerIsDecompressedOnTheWayIntoTheDaemon()
     {
-        var saved = TestImages.BuildSavedAndRemoved("zstd", copyLayers: 2);
+        var saved = SavedImage.BuildAndRemove("zstd", copyLayers: 2);
         var plan = new PlanBuilder(saved, i => i == 1 ? "zstd" : "gzip");
         Assert.That(plan.Layers[1].MediaType, Is.EqualTo(MediaTypes.OciLayerZstd));
         var (repository, tag) = NewTarget();
@@ -171,12 +171,12 @@ public sealed class DockerImageDestinationTests
             await destination.CommitAsync(plan.Root, CancellationToken.None);
         }
 
-        Assert.That(TestImages.Id($"{repository}:{tag}"), Is.EqualTo(saved.ConfigDigest));
-        Assert.That(TestImages.DiffIds($"{repository}:{tag}"), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
+        Assert.That(Digest.Parse(DockerCli.ImageId($"{repository}:{tag}")), Is.EqualTo(saved.ConfigDigest));
+        Assert.That(DockerCli.DiffIds($"{repository}:{tag}"), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
     }
 
     [Test]
-    public async Task An_image_the_daemon_already_has_is_only_tagged()
+    public async Task AnImageTheDaemonAlreadyHasIsOnlyTagged()
     {
         var name = TestImages.Build("present", copyLayers: 1);
         _cleanup.Add(name);
@@ -193,13 +193,13 @@ public sealed class DockerImageDestinationTests
             Assert.That(commit.Unchanged, Is.True);
         }
 
-        Assert.That(TestImages.Id($"{repository}:{tag}"), Is.EqualTo(saved.ConfigDigest));
+        Assert.That(Digest.Parse(DockerCli.ImageId($"{repository}:{tag}")), Is.EqualTo(saved.ConfigDigest));
     }
 
     [Test]
-    public async Task A_plan_with_two_platforms_is_refused()
+    public async Task APlanWithTwoPlatformsIsRefused()
     {
-        var saved = TestImages.BuildSavedAndRemoved("twoplatforms", copyLayers: 0);
+        var saved = SavedImage.BuildAndRemove("twoplatforms", copyLayers: 0);
         var plan = new PlanBuilder(saved, _ => "gzip");
         var arm = new PlannedImage(plan.Root, new Platform { Os = "linux", Architecture = "arm64" }, false);
         var twoPlatforms = plan.Plan with { Images = [plan.Plan.Images[0], arm] };

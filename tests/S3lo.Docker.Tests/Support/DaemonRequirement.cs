@@ -23,10 +23,10 @@ public static class DaemonRequirement
     /// <summary>Removes images a failed test left under the test prefix (those <paramref name="mine"/> accepts).</summary>
     public static void RemoveLeftovers(Func<string, bool> mine)
     {
-        var names = DockerCli.Run("images", "--format", "{{.Repository}}:{{.Tag}}", TestImages.RepositoryPrefix + "/*")
+        var names = DockerCli.MustRun("images", "--format", "{{.Repository}}:{{.Tag}}", TestImages.RepositoryPrefix + "/*").Stdout
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(mine)
             .ToArray();
-        if (names.Length > 0) DockerCli.RemoveQuietly(names);
+        if (names.Length > 0) DockerCli.RemoveImage(names);
     }
 }

@@ -33,8 +33,8 @@ internal static class OciLayoutArchive
         {
             var (bytes, mediaType) = compress switch
             {
-                "gzip" => (Hash.Gzip(layer), MediaTypes.OciLayerGzip),
-                "zstd" => (Hash.Zstd(layer), MediaTypes.OciLayerZstd),
+                "gzip" => (Compress.Gzip(layer), MediaTypes.OciLayerGzip),
+                "zstd" => (Compress.Zstd(layer), MediaTypes.OciLayerZstd),
                 _ => (layer, MediaTypes.OciLayer),
             };
             var hex = Add(bytes);

@@ -17,8 +17,8 @@ internal sealed class PlanBuilder
         {
             var (bytes, mediaType) = compressionOfLayer(i) switch
             {
-                "gzip" => (Hash.Gzip(saved.Layers[i]), MediaTypes.OciLayerGzip),
-                "zstd" => (Hash.Zstd(saved.Layers[i]), MediaTypes.OciLayerZstd),
+                "gzip" => (Compress.Gzip(saved.Layers[i]), MediaTypes.OciLayerGzip),
+                "zstd" => (Compress.Zstd(saved.Layers[i]), MediaTypes.OciLayerZstd),
                 _ => (saved.Layers[i], MediaTypes.OciLayer),
             };
             layers.Add(Descriptor(bytes, mediaType));
@@ -36,8 +36,8 @@ internal sealed class PlanBuilder
     /// <summary>The blob as the engine streams it: verified while read.</summary>
     public Stream Open(Descriptor descriptor, long failAfter = -1)
     {
-        Stream raw = new MemoryStream(_blobs[descriptor.Digest]);
-        if (failAfter >= 0) raw = new FailingStream(raw, failAfter);
+        var bytes = _blobs[descriptor.Digest];
+        Stream raw = failAfter >= 0 ? new SourceStream(bytes, failAfter) : new MemoryStream(bytes);
         return new VerifyingReadStream(raw, Digest.Parse(descriptor.Digest), descriptor.Size, $"blob {descriptor.Digest}");
     }
 

@@ -11,6 +11,20 @@ internal sealed record SavedImage(byte[] Archive, byte[] Config, IReadOnlyList<b
 
     public IReadOnlyList<Digest> DiffIds => Layers.Select(l => Digest.Compute(l)).ToList();
 
+    /// <summary>Builds an image (<see cref="TestImages.Build(string, int, int)"/>), saves it and removes it: the daemon then has none of its layers.</summary>
+    public static SavedImage BuildAndRemove(string what, int copyLayers, int bigLayerBytes = 0)
+    {
+        var name = TestImages.Build(what, copyLayers, bigLayerBytes);
+        try
+        {
+            return Parse(TestImages.Save(name));
+        }
+        finally
+        {
+            DockerCli.MustRun("rmi", name);
+        }
+    }
+
     public static SavedImage Parse(byte[] archive)
     {
         var files = new Dictionary<string, byte[]>();

@@ -17,10 +17,10 @@ namespace S3lo.Docker.Tests.Unit;
 public sealed class DockerArchiveImageWriterTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private TempDirectory _spool = null!;
+    private TempDir _spool = null!;
 
     [SetUp]
-    public void SetUp() => _spool = new TempDirectory();
+    public void SetUp() => _spool = new TempDir();
 
     [TearDown]
     public void TearDown() => _spool.Dispose();
@@ -60,7 +60,7 @@ public sealed class DockerArchiveImageWriterTests
         Assert.That(names[0], Is.EqualTo($"{Hex(last)}/layer.tar"), "the blob that took the tar first is written first");
         Assert.That(names[^1], Is.EqualTo("manifest.json"));
         var written = SavedImage.Parse(output.ToArray());
-        Assert.That(written.Layers, Is.EqualTo(new[] { saved.Layers[0], Hash.Gzip(saved.Layers[1]), saved.Layers[2] }), "manifest.json names the layers in the image's order");
+        Assert.That(written.Layers, Is.EqualTo(new[] { saved.Layers[0], Compress.Gzip(saved.Layers[1]), saved.Layers[2] }), "manifest.json names the layers in the image's order");
         Assert.That(written.Config, Is.EqualTo(saved.Config));
         Assert.That(written.RepoTags, Is.EqualTo(new[] { "early:v1" }));
     }

@@ -10,16 +10,16 @@ namespace S3lo.Docker.Tests.Unit;
 /// <summary>The reader on hand-made archives: the cases a daemon does not produce on request, and hostile input.</summary>
 public sealed class DockerArchiveReaderTests
 {
-    private TempDirectory _spool = null!;
+    private TempDir _spool = null!;
 
     [SetUp]
-    public void CreateSpool() => _spool = new TempDirectory();
+    public void CreateSpool() => _spool = new TempDir("docker");
 
     [TearDown]
     public void RemoveSpool() => _spool.Dispose();
 
     [Test]
-    public async Task A_symlink_that_comes_before_its_target_is_followed()
+    public async Task ASymlinkThatComesBeforeItsTargetIsFollowed()
     {
         var (layer, config) = Image("one");
         var archive = new TarBuilder()
@@ -34,14 +34,14 @@ public sealed class DockerArchiveReaderTests
         var contents = await Read(archive);
 
         Assert.That(contents.Layers.Single().DiffId, Is.EqualTo(Digest.Compute(layer)));
-        Assert.That(Hash.OfFile(contents.Layers[0].SpoolPath!), Is.EqualTo(Digest.Compute(layer)));
+        Assert.That(Digest.Parse(Sha.OfFile(contents.Layers[0].SpoolPath!)), Is.EqualTo(Digest.Compute(layer)));
         Assert.That(contents.RepoTags, Is.EqualTo(new[] { "example/a:1" }));
     }
 
     [TestCase("../evil.json")]
     [TestCase("/etc/passwd")]
     [TestCase("a/../../evil")]
-    public void Names_leaving_the_archive_are_refused(string name)
+    public void NamesLeavingTheArchiveAreRefused(string name)
     {
         var archive = new TarBuilder(System.Formats.Tar.TarEntryFormat.Pax).File("ok.json", "{}").File(name, "x").ToArray();
 
@@ -52,7 +52,7 @@ public sealed class DockerArchiveReaderTests
     }
 
     [Test]
-    public void A_symlink_leaving_the_archive_is_refused()
+    public void ASymlinkLeavingTheArchiveIsRefused()
     {
         var archive = new TarBuilder().Symlink("x/layer.tar", "../../etc/shadow").ToArray();
         var e = Assert.ThrowsAsync<S3loException>(() => Read(archive));
@@ -60,7 +60,7 @@ public sealed class DockerArchiveReaderTests
     }
 
     [Test]
-    public void An_oversized_manifest_json_is_refused()
+    public void AnOversizedManifestJsonIsRefused()
     {
         var archive = new TarBuilder().File("manifest.json", new string(' ', 5000) + "[]").ToArray();
 
@@ -70,7 +70,7 @@ public sealed class DockerArchiveReaderTests
     }
 
     [Test]
-    public void A_layer_that_does_not_hash_to_its_diff_id_is_a_digest_mismatch()
+    public void ALayerThatDoesNotHashToItsDiffIdIsADigestMismatch()
     {
         var (layer, config) = Image("one");
         var tampered = (byte[])layer.Clone();
@@ -85,7 +85,7 @@ public sealed class DockerArchiveReaderTests
     }
 
     [Test]
-    public void An_oci_blob_whose_content_does_not_match_its_name_is_a_digest_mismatch()
+    public void AnOciBlobWhoseContentDoesNotMatchItsNameIsADigestMismatch()
     {
         var archive = new TarBuilder()
             .File("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}")
@@ -97,7 +97,7 @@ public sealed class DockerArchiveReaderTests
     }
 
     [Test]
-    public async Task Of_several_images_the_first_is_read_with_its_own_tags()
+    public async Task OfSeveralImagesTheFirstIsReadWithItsOwnTags()
     {
         var (layer1, config1) = Image("first");
         var (layer2, config2) = Image("second");
@@ -122,10 +122,10 @@ public sealed class DockerArchiveReaderTests
     }
 
     [Test]
-    public async Task A_gzip_layer_tar_in_a_classic_archive_keeps_its_blob_digest()
+    public async Task AGzipLayerTarInAClassicArchiveKeepsItsBlobDigest()
     {
         var (layer, config) = Image("gz");
-        var gzip = Hash.Gzip(layer);
+        var gzip = Compress.Gzip(layer);
 
         var contents = await Read(Classic(config, [gzip]));
 
@@ -136,7 +136,7 @@ public sealed class DockerArchiveReaderTests
     }
 
     [Test]
-    public void A_failing_callback_fails_the_read_and_leaves_no_files()
+    public void AFailingCallbackFailsTheReadAndLeavesNoFiles()
     {
         var (layer, config) = Image("cb");
         var options = new DockerArchiveReadOptions { OnBlobSpooled = (_, _) => Task.FromException(new IOException("disk full")) };
@@ -148,21 +148,21 @@ public sealed class DockerArchiveReaderTests
     }
 
     [Test]
-    public void Bytes_that_are_not_a_tar_are_refused()
+    public void BytesThatAreNotATarAreRefused()
     {
         var e = Assert.ThrowsAsync<S3loException>(() => Read(Encoding.ASCII.GetBytes(new string('x', 2048))));
         Assert.That(e!.Message, Does.Contain("not a valid tar").Or.Contain("no manifest.json"));
     }
 
     [Test]
-    public void An_archive_without_manifest_json_says_what_it_is_not()
+    public void AnArchiveWithoutManifestJsonSaysWhatItIsNot()
     {
         var e = Assert.ThrowsAsync<S3loException>(() => Read(new TarBuilder().File("repositories", "{}").ToArray()));
         Assert.That(e!.Message, Does.Contain("no manifest.json"));
     }
 
     [Test]
-    public void Reading_is_cancellable()
+    public void ReadingIsCancellable()
     {
         var (layer, config) = Image("cancel");
         using var cts = new CancellationTokenSource();

@@ -1,7 +1,5 @@
 using S3lo.Core.Storage;
 
-using S3lo.Tests.Shared;
-
 namespace S3lo.Providers.Gcs.Tests.Support;
 
 /// <summary>Each test gets a fresh bucket on the emulator and a store over it; both go at the end.</summary>

@@ -1,3 +1,4 @@
+using S3lo.Core.Digests;
 using S3lo.Core.Archives;
 using S3lo.Core.Oci;
 using S3lo.Core.Transfer;
@@ -11,15 +12,15 @@ public sealed class DockerArchiveDaemonTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private readonly List<string> _cleanup = [];
-    private TempDirectory _dir = null!;
+    private TempDir _dir = null!;
 
     [SetUp]
-    public void SetUp() => _dir = new TempDirectory();
+    public void SetUp() => _dir = new TempDir("docker");
 
     [TearDown]
     public void TearDown()
     {
-        DockerCli.RemoveQuietly(_cleanup.ToArray());
+        DockerCli.RemoveImage(_cleanup.ToArray());
         _dir.Dispose();
     }
 
@@ -31,14 +32,14 @@ public sealed class DockerArchiveDaemonTests
     }
 
     [Test]
-    public async Task Docker_save_to_oci_layout_to_docker_archive_loads_with_the_same_image_id()
+    public async Task DockerSaveToOciLayoutToDockerArchiveLoadsWithTheSameImageId()
     {
         var name = TestImages.Build("archive-save", copyLayers: 2);
         _cleanup.Add(name);
-        var imageId = TestImages.Id(name);
-        var diffIds = TestImages.DiffIds(name);
+        var imageId = Digest.Parse(DockerCli.ImageId(name));
+        var diffIds = DockerCli.DiffIds(name);
         var saved = _dir.File("saved.tar");
-        DockerCli.Run("save", "-o", saved, name);
+        DockerCli.MustRun("save", "-o", saved, name);
 
         // docker save → oci:DIR — the config digest is the image ID, the layers are the diff IDs.
         var layout = _dir.File("layout");
@@ -58,20 +59,20 @@ public sealed class DockerArchiveDaemonTests
         _cleanup.Add(loadedName);
         var archive = _dir.File("for-load.tar");
         await CopyAsync(new OciLayoutSource(layout, "v1"), new DockerArchiveDestination(archive, loadedName));
-        DockerCli.Run("rmi", name);
+        DockerCli.MustRun("rmi", name);
         Assert.That(DockerCli.ImageExists(imageId.ToString()), Is.False, "the daemon no longer has the image");
 
-        var output = DockerCli.Run("load", "-i", archive);
+        var output = DockerCli.MustRun("load", "-i", archive).Stdout;
 
         Assert.That(output, Does.Contain(loadedName));
-        Assert.That(TestImages.Id(loadedName), Is.EqualTo(imageId));
-        Assert.That(TestImages.DiffIds(loadedName), Is.EqualTo(diffIds));
+        Assert.That(Digest.Parse(DockerCli.ImageId(loadedName)), Is.EqualTo(imageId));
+        Assert.That(DockerCli.DiffIds(loadedName), Is.EqualTo(diffIds));
     }
 
     [Test]
-    public async Task Zstd_layers_are_decompressed_so_Docker_20_10_loads_them()
+    public async Task ZstdLayersAreDecompressedSoDocker2010LoadsThem()
     {
-        var saved = TestImages.BuildSavedAndRemoved("archive-zstd", copyLayers: 1);
+        var saved = SavedImage.BuildAndRemove("archive-zstd", copyLayers: 1);
         _cleanup.Add(saved.ConfigDigest.ToString());
         var plan = new PlanBuilder(saved, i => i == 0 ? "gzip" : "zstd");
         var loadedName = TestImages.NewName("archive-zstd-loaded");
@@ -79,22 +80,22 @@ public sealed class DockerArchiveDaemonTests
         var archive = _dir.File("zstd.tar");
 
         await CopyAsync(new MemoryImageSource(plan.Root, plan.OpenRaw), new DockerArchiveDestination(archive, loadedName));
-        DockerCli.Run("load", "-i", archive);
+        DockerCli.MustRun("load", "-i", archive);
 
-        Assert.That(TestImages.Id(loadedName), Is.EqualTo(saved.ConfigDigest));
-        Assert.That(TestImages.DiffIds(loadedName), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
+        Assert.That(Digest.Parse(DockerCli.ImageId(loadedName)), Is.EqualTo(saved.ConfigDigest));
+        Assert.That(DockerCli.DiffIds(loadedName), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
     }
 
     [Test]
-    public async Task An_untagged_archive_loads_by_image_id()
+    public async Task AnUntaggedArchiveLoadsByImageId()
     {
-        var saved = TestImages.BuildSavedAndRemoved("archive-untagged", copyLayers: 1);
+        var saved = SavedImage.BuildAndRemove("archive-untagged", copyLayers: 1);
         _cleanup.Add(saved.ConfigDigest.ToString());
         var plan = new PlanBuilder(saved, _ => "gzip");
         var archive = _dir.File("untagged.tar");
 
         await CopyAsync(new MemoryImageSource(plan.Root, plan.OpenRaw), new DockerArchiveDestination(archive, null));
-        var output = DockerCli.Run("load", "-i", archive);
+        var output = DockerCli.MustRun("load", "-i", archive).Stdout;
 
         Assert.That(output, Does.Contain(saved.ConfigDigest.ToString()));
         Assert.That(DockerCli.ImageExists(saved.ConfigDigest.ToString()), Is.True);

@@ -1,7 +1,7 @@
-namespace S3lo.Docker.Tests.Support;
+namespace S3lo.Tests.Shared;
 
 /// <summary>Hides a stream's length and position, as a pipe or a socket would.</summary>
-internal sealed class NonSeekableStream(Stream inner) : Stream
+public sealed class NonSeekableStream(Stream inner) : Stream
 {
     public override bool CanRead => true;
     public override bool CanSeek => false;

@@ -1,11 +1,13 @@
 using System.Formats.Tar;
 using System.Text.Json;
 
-namespace S3lo.EndToEnd.Tests;
+namespace S3lo.Tests.Shared;
 
-/// <summary>The docker CLI, used by tests to arrange images and to check what the daemon holds.</summary>
+/// <summary>The docker CLI, for arranging and checking daemon state in tests only (product code never runs it).</summary>
 public static class DockerCli
 {
+    private static readonly Dictionary<string, string?> ClassicBuilder = new() { ["DOCKER_BUILDKIT"] = "0" };
+
     public static void RequireDaemon()
     {
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST")))
@@ -14,17 +16,23 @@ public static class DockerCli
         if (r.ExitCode != 0) Assert.Fail("the Docker daemon does not answer: " + r);
     }
 
-    public static RunResult Run(params string[] args) => Processes.Run("docker", args, timeout: TimeSpan.FromMinutes(5));
+    public static RunResult Run(params string[] args) => RunIn(null, args);
 
-    public static RunResult MustRun(params string[] args)
+    public static RunResult RunIn(string? workingDirectory, params string[] args) =>
+        Processes.Run("docker", args, ClassicBuilder, workingDirectory, timeout: TimeSpan.FromMinutes(5));
+
+    public static RunResult MustRun(params string[] args) => MustRunIn(null, args);
+
+    public static RunResult MustRunIn(string? workingDirectory, params string[] args)
     {
-        var r = Run(args);
+        var r = RunIn(workingDirectory, args);
         Assert.That(r.ExitCode, Is.EqualTo(0), () => $"docker {string.Join(' ', args)} failed: {r}");
         return r;
     }
 
-    public static bool ImageExists(string name) => Run("image", "inspect", name).ExitCode == 0;
+    public static bool ImageExists(string nameOrId) => Run("image", "inspect", nameOrId).ExitCode == 0;
 
+    /// <summary>The image's ID (its config digest), as <c>sha256:...</c>.</summary>
     public static string ImageId(string name) => MustRun("image", "inspect", "--format", "{{.Id}}", name).Stdout.Trim();
 
     public static string[] DiffIds(string name)
@@ -34,7 +42,11 @@ public static class DockerCli
         return doc.RootElement.EnumerateArray().Select(e => e.GetString()!).ToArray();
     }
 
-    public static void RemoveImage(string name) => Run("rmi", "-f", name);
+    /// <summary>Removes images by name or ID; missing ones are no error (cleanup after a test that failed early).</summary>
+    public static void RemoveImage(params string[] namesOrIds)
+    {
+        foreach (var name in namesOrIds) Run("rmi", "-f", name);
+    }
 
     /// <summary>A file from an image's filesystem, through a created (never started) container.</summary>
     public static byte[] ReadFile(string image, string path)
@@ -84,8 +96,7 @@ public static class DockerCli
                 dockerfile.Append($"COPY f{i} {layers[i].Path}\n");
             }
             File.WriteAllText(Path.Combine(dir, "Dockerfile"), dockerfile.ToString());
-            var r = Processes.Run("docker", ["build", "-q", "-t", name, dir], new Dictionary<string, string?> { ["DOCKER_BUILDKIT"] = "0" });
-            Assert.That(r.ExitCode, Is.EqualTo(0), () => "docker build failed: " + r);
+            MustRun("build", "-q", "-t", name, dir);
         }
         finally
         {

@@ -1,33 +1,29 @@
-namespace S3lo.Core.Tests.Support;
+namespace S3lo.Tests.Shared;
 
 /// <summary>
-/// Returns at most <paramref name="maxChunk"/> bytes per read, like a network stream; optionally
-/// throws an <see cref="IOException"/> once <paramref name="failAfter"/> bytes were handed out
-/// (a connection that breaks midway, which a real store cannot be made to do on demand).
+/// Cancels <c>cts</c> once <c>cancelAfter</c> bytes went by — Ctrl+C in the middle of an upload, at a
+/// chosen moment — and from then on throws on read as a token-honouring stream does. Reads at most
+/// <c>maxChunk</c> bytes at a time so the moment is precise.
 /// </summary>
-internal sealed class TrickleStream(byte[] content, int maxChunk, long failAfter = -1) : Stream
+public sealed class CancellingStream(Stream inner, CancellationTokenSource cts, long cancelAfter, int maxChunk = 64 * 1024) : Stream
 {
-    private int _position;
-
-    public int ReadCalls { get; private set; }
+    private long _read;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
-        ReadCalls++;
-        if (failAfter >= 0 && _position >= failAfter) throw new IOException("connection reset by the test");
-        var limit = Math.Min(Math.Min(buffer.Length, maxChunk), content.Length - _position);
-        if (failAfter >= 0) limit = (int)Math.Min(limit, failAfter - _position);
-        content.AsSpan(_position, limit).CopyTo(buffer);
-        _position += limit;
-        return limit;
+        cts.Token.ThrowIfCancellationRequested();
+        var n = inner.Read(buffer[..Math.Min(buffer.Length, maxChunk)]);
+        _read += n;
+        if (_read >= cancelAfter) cts.Cancel();
+        return n;
     }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)

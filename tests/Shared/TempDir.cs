@@ -1,16 +1,20 @@
-namespace S3lo.Core.Tests.Support;
+namespace S3lo.Tests.Shared;
 
 /// <summary>A fresh directory under the system temp dir, deleted on dispose.</summary>
-internal sealed class TempDir : IDisposable
+public sealed class TempDir : IDisposable
 {
     public TempDir(string label = "t")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "s3lo-core-tests", label + "-" + Guid.NewGuid().ToString("N")[..12]);
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "s3lo-tests", label + "-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }
 
+    /// <summary>A path inside the directory (nothing is created).</summary>
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>A subdirectory, created.</summary>
     public string Sub(string name)
     {
         var p = System.IO.Path.Combine(Path, name);
@@ -18,7 +22,10 @@ internal sealed class TempDir : IDisposable
         return p;
     }
 
-    /// <summary>Every file under the directory, as '/'-separated paths relative to it.</summary>
+    /// <summary>Every file under the directory, as full paths.</summary>
+    public string[] Files() => Directory.GetFiles(Path, "*", SearchOption.AllDirectories);
+
+    /// <summary>Every file under <paramref name="root"/>, as '/'-separated paths relative to it.</summary>
     public static IReadOnlyList<string> FilesUnder(string root) =>
         Directory.Exists(root)
             ? Directory.GetFiles(root, "*", SearchOption.AllDirectories)

@@ -1,25 +1,4 @@
-using System.Security.Cryptography;
-
 namespace S3lo.Tests.Shared;
-
-public static class Bytes
-{
-    public static byte[] Random(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
-
-    public static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-
-    public static async Task<byte[]> ReadAllAsync(Stream stream)
-    {
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer);
-        return buffer.ToArray();
-    }
-}
 
 public enum EndFailure
 {
@@ -31,10 +10,12 @@ public enum EndFailure
 }
 
 /// <summary>
-/// A forward-only source like a network stream. Throws <see cref="IOException"/> once
-/// <c>failAfter</c> bytes were handed out, or at its end as a digest-verifying stream does on a mismatch.
+/// A forward-only source like a network stream: at most <c>maxChunk</c> bytes per read. Hands out
+/// <c>failAfter</c> bytes and then throws <see cref="IOException"/> (a connection that breaks midway,
+/// which no real server can be made to do on demand), or fails at its end as a digest-verifying
+/// stream does on a mismatch.
 /// </summary>
-public sealed class SourceStream(byte[] data, long failAfter = -1, EndFailure atEnd = EndFailure.None) : Stream
+public sealed class SourceStream(byte[] data, long failAfter = -1, EndFailure atEnd = EndFailure.None, int maxChunk = int.MaxValue) : Stream
 {
     private int _position;
 
@@ -52,9 +33,10 @@ public sealed class SourceStream(byte[] data, long failAfter = -1, EndFailure at
     public override int Read(Span<byte> buffer)
     {
         Reads++;
-        var n = Math.Min(buffer.Length, data.Length - _position);
-        if (failAfter >= 0 && _position + n > failAfter) throw new IOException($"source failed after {failAfter} bytes");
-        if (atEnd == EndFailure.OnLastBytes && _position + n >= data.Length || atEnd == EndFailure.OnEndOfStream && n == 0)
+        if (failAfter >= 0 && _position >= failAfter) throw new IOException("connection reset by the test");
+        var n = Math.Min(Math.Min(buffer.Length, maxChunk), data.Length - _position);
+        if (failAfter >= 0) n = (int)Math.Min(n, failAfter - _position);
+        if (atEnd == EndFailure.OnLastBytes && _position + n >= data.Length || atEnd == EndFailure.OnEndOfStream && n == 0 && buffer.Length > 0)
             throw new IOException("digest mismatch at the end of the source");
         data.AsSpan(_position, n).CopyTo(buffer);
         _position += n;
@@ -62,11 +44,14 @@ public sealed class SourceStream(byte[] data, long failAfter = -1, EndFailure at
         return n;
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(buffer.Span));
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Read(buffer.Span));
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

@@ -1,19 +1,10 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
-using S3lo.Core.Digests;
 
-namespace S3lo.Docker.Tests.Support;
+namespace S3lo.Tests.Shared;
 
-internal static class Hash
+/// <summary>Layer bytes compressed as a registry or `docker save` would hand them over.</summary>
+public static class Compress
 {
-    public static Digest Of(byte[] bytes) => Digest.Compute(bytes);
-
-    public static Digest OfFile(string path)
-    {
-        using var file = System.IO.File.OpenRead(path);
-        return Digest.FromHex(SHA256.HashData(file));
-    }
-
     public static byte[] Gzip(byte[] bytes)
     {
         using var output = new MemoryStream();

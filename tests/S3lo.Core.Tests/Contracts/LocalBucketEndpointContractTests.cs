@@ -1,0 +1,32 @@
+using S3lo.Core.Bucket;
+using S3lo.Core.Endpoints;
+using S3lo.Core.Transfer;
+using S3lo.Providers.Local;
+using S3lo.Tests.Shared.Contracts;
+
+namespace S3lo.Core.Tests.Contracts;
+
+/// <summary>The image endpoint contract on a bucket on local://: a fresh store directory per test.</summary>
+public sealed class LocalBucketEndpointContractTests : ImageEndpointContract
+{
+    private TempDir _dir = null!;
+    private ImageBucket _bucket = null!;
+
+    [SetUp]
+    public void OpenBucket()
+    {
+        _dir = new TempDir("bucket-contract");
+        _bucket = new ImageBucket(new LocalObjectStore(_dir.Sub("store")));
+    }
+
+    [TearDown]
+    public async Task CloseBucket()
+    {
+        await _bucket.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    protected override IImageDestination OpenDestination(string tag) => new BucketImageDestination(_bucket, "contract/app", tag, TimeProvider.System);
+
+    protected override IImageSource OpenSource(string tag) => new BucketImageSource(_bucket, "contract/app", tag, null);
+}
