@@ -157,19 +157,16 @@ public sealed class DockerImageDestinationTests
     }
 
     [Test]
-    public async Task AZstdLayerIsDecompressedOnTheWayIntoTheDaemon()
+    public async Task AZstdLayerIsDecodedByTheEngineOnTheWayIntoTheDaemon()
     {
         var saved = SavedImage.BuildAndRemove("zstd", copyLayers: 2);
         var plan = new PlanBuilder(saved, i => i == 1 ? "zstd" : "gzip");
         Assert.That(plan.Layers[1].MediaType, Is.EqualTo(MediaTypes.OciLayerZstd));
         var (repository, tag) = NewTarget();
 
+        await using (var source = new MemoryImageSource(plan.Root, plan.OpenRaw))
         await using (var destination = new DockerImageDestination(_client, repository, tag, _temp.Path))
-        {
-            await destination.PrepareAsync(plan.Plan, CancellationToken.None);
-            foreach (var blob in plan.Plan.Blobs) await plan.PutAsync(destination, blob);
-            await destination.CommitAsync(plan.Root, CancellationToken.None);
-        }
+            await new TransferEngine().TransferAsync(source, destination, new TransferOptions(), CancellationToken.None);
 
         Assert.That(Digest.Parse(DockerCli.ImageId($"{repository}:{tag}")), Is.EqualTo(saved.ConfigDigest));
         Assert.That(DockerCli.DiffIds($"{repository}:{tag}"), Is.EqualTo(saved.DiffIds.Select(d => d.ToString())));
