@@ -11,7 +11,7 @@ using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class PullCommand(CommandRunner runner, BucketOpener buckets, ImagePuller puller)
+public sealed class PullCommand(CommandRunner runner, BucketReferences references, BucketOpener buckets, ImagePuller puller)
 {
     [Command("pull", Description = "Pull an image from a bucket into the Docker daemon")]
     public Task<int> Pull(
@@ -21,7 +21,7 @@ public sealed class PullCommand(CommandRunner runner, BucketOpener buckets, Imag
         [Option("platform", Description = "os/arch[/variant] to pull from a multi-platform image (default: this machine's)")] string? platform = null) =>
         runner.RunAsync(global, async context =>
         {
-            var source = ReferenceParser.ParseImage(reference);
+            var source = references.ParseImage(reference);
             var (repository, tag) = LocalName(source, localTag);
             var wanted = platform is null ? PlatformSpec.Host() : PlatformSpec.Parse(platform);
 

@@ -11,7 +11,7 @@ using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, ImagePusher pusher)
+public sealed class PushCommand(CommandRunner runner, BucketReferences references, BucketOpener buckets, ImagePusher pusher)
 {
     [Command("push", Description = "Push an image from the Docker daemon to a bucket")]
     public Task<int> Push(
@@ -23,7 +23,7 @@ public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, Imag
         [Option("storage-class", Description = "storage class for blobs (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null) =>
         runner.RunAsync(global, async context =>
         {
-            var reference = ReferenceParser.ParseImage(destination);
+            var reference = references.ParseImage(destination);
             if (reference.Tag is null)
                 throw new UsageException($"push needs a tag, not a digest: '{destination}'", $"write {reference.Location}{reference.Repository}:TAG");
             var pushOptions = new DockerPushOptions
