@@ -320,33 +320,6 @@ public class AzureObjectStoreTests
     }
 
     [Test]
-    public async Task TryCopyCopiesServerSide()
-    {
-        var bytes = TestData.RandomBytes(300_000, seed: 19);
-        await PutAsync("source", bytes);
-
-        var copied = await _store.TryCopyAsync("source", "copy/destination", PutOptions.Blob, None);
-
-        Assert.That(copied, Is.True);
-        Assert.That(TestData.Sha(await GetAsync("copy/destination")), Is.EqualTo(TestData.Sha(bytes)));
-    }
-
-    [Test]
-    public async Task TryCopyOfASourceAboveTheSyncCopyLimitUsesTheAsynchronousCopy()
-    {
-        _store.SyncCopyLimit = 1000;
-        var bytes = TestData.RandomBytes(2 * MiB, seed: 23);
-        await PutAsync("source", bytes);
-
-        var copied = await _store.TryCopyAsync("source", "destination", PutOptions.Blob, None);
-
-        var properties = await Azurite.Service().GetBlobContainerClient(_container).GetBlobClient("destination").GetPropertiesAsync();
-        Assert.That(copied, Is.True);
-        Assert.That(properties.Value.CopyStatus, Is.EqualTo(CopyStatus.Success));
-        Assert.That(TestData.Sha(await GetAsync("destination")), Is.EqualTo(TestData.Sha(bytes)));
-    }
-
-    [Test]
     public async Task ACancelledStagedUploadLeavesNoBlob()
     {
         UseSmallBlocks();
@@ -380,24 +353,6 @@ public class AzureObjectStoreTests
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    [Test]
-    public async Task TryCopyIfAbsentOnAnExistingDestinationThrows()
-    {
-        await PutAsync("source", [1, 2]);
-        await PutAsync("destination", [3, 4]);
-
-        Assert.ThrowsAsync<PreconditionFailedException>(() =>
-            _store.TryCopyAsync("source", "destination", PutOptions.Blob with { Condition = WriteCondition.IfAbsent }, None));
-
-        Assert.That(await GetAsync("destination"), Is.EqualTo(new byte[] { 3, 4 }));
-    }
-
-    [Test]
-    public void TryCopyOfAMissingSourceThrowsObjectNotFound()
-    {
-        Assert.ThrowsAsync<ObjectNotFoundException>(() => _store.TryCopyAsync("missing", "destination", PutOptions.Blob, None));
     }
 
     [Test]

@@ -130,25 +130,6 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
     }
 
     [Test]
-    public async Task A_server_side_copy_has_the_same_bytes()
-    {
-        var bytes = Bytes.Random(3 * SmallChunk + 7, 10);
-        await PutAsync("blobs/sha256/source", bytes);
-
-        var copied = await Store.TryCopyAsync("blobs/sha256/source", "blobs/sha256/target", PutOptions.Blob, None);
-
-        Assert.That(copied, Is.True);
-        Assert.That(Bytes.Sha(await GetAsync("blobs/sha256/target")), Is.EqualTo(Bytes.Sha(bytes)));
-    }
-
-    [Test]
-    public void Copying_a_missing_object_says_which()
-    {
-        var e = Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.TryCopyAsync("no/source", "target", PutOptions.Blob, None));
-        Assert.That(e!.Key, Is.EqualTo("no/source"));
-    }
-
-    [Test]
     public async Task Keys_with_spaces_and_plus_signs_round_trip()
     {
         var bytes = Bytes.Random(1000, 11);
