@@ -9,7 +9,7 @@ namespace S3lo.Cli.Commands;
 
 public sealed class DeleteCommand(CommandRunner runner, BucketReferences references, BucketOpener buckets)
 {
-    [Command("delete", Aliases = ["rm"], Description = "Remove a tag (its blobs stay until 'clean')")]
+    [Command("delete", Aliases = ["rm"], Description = "Remove a tag (its blobs stay in the bucket)")]
     public Task<int> Delete([Argument(Description = "SCHEME://BUCKET/IMAGE:TAG")] string reference, GlobalOptions global) =>
         runner.RunAsync(global, async context =>
         {

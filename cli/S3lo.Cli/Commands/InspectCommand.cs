@@ -3,7 +3,6 @@ using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
 using S3lo.Core.Bucket;
 using S3lo.Core.Endpoints;
-using S3lo.Core.Errors;
 using S3lo.Core.Inspection;
 using S3lo.Core.References;
 using static S3lo.Cli.Output.TerminalText;

@@ -135,7 +135,7 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
         }
         catch (JsonException)
         {
-            // A damaged history must not block a push; doctor reports it.
+            // A damaged history must not block a push.
             return [];
         }
     }
