@@ -49,10 +49,6 @@ public sealed class BucketReferences
         return target;
     }
 
-    /// <summary>True when the text starts with a registered scheme's prefix (case matters: "S3://" is none).</summary>
-    public bool IsBucketReference(string text) =>
-        text is not null && _providers.Any(p => text.StartsWith(p.Scheme + "://", StringComparison.Ordinal));
-
     /// <summary>"s3://, gs://, az:// or local://", for hints.</summary>
     internal string PrefixList() => Schemes.Count switch
     {

@@ -36,12 +36,6 @@ public sealed class TransportSession : IAsyncDisposable
     public StoreOptions StoreOptionsFor(EndRole role) =>
         role == EndRole.Destination && StorageClass is not null ? StoreOptions with { StorageClass = StorageClass } : StoreOptions;
 
-    public RegistryClientOptions? RegistryOptionsFor(EndRole role) =>
-        role == EndRole.Destination ? DestinationRegistry : SourceRegistry;
-
-    /// <summary>The reference at the other end from <paramref name="role"/>.</summary>
-    public TransportReference OtherEnd(EndRole role) => role == EndRole.Destination ? Source : Destination;
-
     /// <summary>Disposed with the session, last opened first.</summary>
     public T Own<T>(T opened) where T : IAsyncDisposable
     {

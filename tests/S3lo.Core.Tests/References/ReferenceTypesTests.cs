@@ -46,21 +46,4 @@ public class ReferenceTypesTests
         Assert.That(new BucketTarget(location, null).ToString(), Is.EqualTo("gs://abc/"));
         Assert.That(new BucketTarget(location, "dev/*").ToString(), Is.EqualTo("gs://abc/dev/*"));
     }
-
-    [TestCase("s3://b/app:v1", true)]
-    [TestCase("gs://b", true)]
-    [TestCase("az://c/", true)]
-    [TestCase("local://./store/app:v1", true)]
-    [TestCase("local:///abs", true)]
-    [TestCase("S3://b/app:v1", false)]
-    [TestCase("s3:/b/app", false)]
-    [TestCase("alpine", false)]
-    [TestCase("alpine:3.20", false)]
-    [TestCase("docker.io/library/alpine:latest", false)]
-    [TestCase("localhost:5000/app:v1", false)]
-    [TestCase("docker://alpine", false)]
-    [TestCase("oci:dir:tag", false)]
-    [TestCase("", false)]
-    public void IsBucketReference(string text, bool expected) =>
-        Assert.That(Schemes.References.IsBucketReference(text), Is.EqualTo(expected));
 }

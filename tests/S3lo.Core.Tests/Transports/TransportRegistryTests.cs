@@ -52,6 +52,23 @@ public sealed class TransportRegistryTests
         Assert.That(((BucketTransportReference)reference).Image.Location.Bucket, Is.EqualTo(dir.Path));
     }
 
+    [TestCase("s3://b/app:v1", true)]
+    [TestCase("gs://b", true)]
+    [TestCase("az://c/", true)]
+    [TestCase("local://./store/app:v1", true)]
+    [TestCase("local:///abs", true)]
+    [TestCase("S3://b/app:v1", false)]
+    [TestCase("s3:/b/app", false)]
+    [TestCase("alpine", false)]
+    [TestCase("alpine:3.20", false)]
+    [TestCase("docker.io/library/alpine:latest", false)]
+    [TestCase("localhost:5000/app:v1", false)]
+    [TestCase("docker://alpine", false)]
+    [TestCase("oci:dir:tag", false)]
+    [TestCase("", false)]
+    public void Bucket_transports_claim_exactly_their_scheme_prefix(string text, bool expected) =>
+        Assert.That(Registry().Transports.OfType<BucketTransport>().Any(t => t.Claims(text)), Is.EqualTo(expected));
+
     [Test]
     public void Text_without_a_prefix_is_a_registry_reference_by_dockers_rules()
     {
