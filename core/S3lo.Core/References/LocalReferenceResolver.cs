@@ -1,7 +1,8 @@
 namespace S3lo.Core.References;
 
 /// <summary>
-/// Splits a <c>local://</c> path into the store root and the image part. Two forms, as in s3lo v1:
+/// Splits the path of a scheme whose bucket is a directory (<c>local://</c>) into the store root and the image
+/// part. Two forms, as in s3lo v1:
 /// <c>./STORE/IMAGE</c> (or <c>../</c>…) where the first directory after the leading dots is the store, and
 /// absolute or plain paths where the store is the longest prefix the probe recognises as a store.
 /// </summary>
