@@ -6,6 +6,7 @@ using S3lo.Cli.Hosting;
 using S3lo.Core.Bucket;
 using S3lo.Core.Storage;
 using S3lo.Core.Transfer;
+using S3lo.Core.Transports;
 using S3lo.Docker;
 using S3lo.Providers.Azure;
 using S3lo.Providers.Gcs;
@@ -35,12 +36,15 @@ if (args.Contains("--verbose") || args.Contains("-v"))
     builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 }
 
+// Storage schemes in the order hints list them (s3, gs, az, local); one line per scheme.
 builder.Services
-    .AddLocalStoreProvider()
     .AddS3StoreProvider()
     .AddEcrRegistryCredentials()
-    .AddAzureStoreProvider()
     .AddGcsStoreProvider()
+    .AddAzureStoreProvider()
+    .AddLocalStoreProvider()
+    .AddImageTransports()
+    .AddDockerTransports()
     .AddSingleton<ObjectStoreFactory>()
     .AddSingleton<BucketOpener>()
     .AddSingleton<TransferEngine>()

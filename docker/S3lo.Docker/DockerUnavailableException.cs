@@ -7,7 +7,7 @@ public sealed class DockerUnavailableException : S3loException
 {
     public DockerUnavailableException(DockerHost host, string reason, string? hint = null, Exception? inner = null)
         : base($"cannot reach the Docker daemon at {host.Display} ({host.Origin}): {reason}",
-            hint: hint ?? "start Docker, or set DOCKER_HOST to its socket", exitCode: ExitCodes.Failed, inner: inner)
+            hint: hint ?? "start Docker, or set DOCKER_HOST to its socket", inner: inner)
     {
         Host = host;
     }

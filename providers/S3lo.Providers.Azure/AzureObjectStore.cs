@@ -24,7 +24,6 @@ public sealed class AzureObjectStore : IObjectStore
     private const int MaxBlockSize = 1 << 30;
     private const int MaxBlockCount = 50_000;
     private static readonly TimeSpan MaxDelegationKeyLifetime = TimeSpan.FromDays(7);
-    private static readonly TimeSpan CopySasLifetime = TimeSpan.FromHours(1);
 
     private readonly BlobServiceClient _service;
     private readonly BlobContainerClient _container;
@@ -35,7 +34,6 @@ public sealed class AzureObjectStore : IObjectStore
     private int _maxBlocksInFlight = DefaultMaxBlocksInFlight;
     private int _tiersRejected;
     private volatile UserDelegationKey? _delegationKey;
-    private volatile bool _delegationUnavailable;
 
     internal AzureObjectStore(BlobServiceClient service, string container, AccessTier blobTier, bool usesTokenCredential)
     {
@@ -73,9 +71,6 @@ public sealed class AzureObjectStore : IObjectStore
         get => _maxBlocksInFlight;
         set => _maxBlocksInFlight = Math.Max(1, value);
     }
-
-    /// <summary>The largest source Copy Blob From URL takes (256 MiB); bigger ones use the asynchronous copy.</summary>
-    internal long SyncCopyLimit { get; set; } = 256L << 20;
 
     /// <summary>The access tier of <see cref="ObjectClass.Blob"/> objects.</summary>
     internal AccessTier BlobTier { get; set; }
@@ -298,41 +293,6 @@ public sealed class AzureObjectStore : IObjectStore
         }
     }
 
-    public async Task<bool> TryCopyAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct)
-    {
-        var source = _container.GetBlobClient(sourceKey);
-        var destination = _container.GetBlobClient(destinationKey);
-        var sourceInfo = await HeadAsync(sourceKey, ct).ConfigureAwait(false) ?? throw new ObjectNotFoundException(DisplayName, sourceKey);
-        var sourceUri = await CopySourceUriAsync(source, ct).ConfigureAwait(false);
-        if (sourceUri is null) return false;
-        try
-        {
-            await WithTierAsync(TierOf(options.Class), async t =>
-            {
-                var copy = new BlobCopyFromUriOptions { AccessTier = t, DestinationConditions = ToConditions(options.Condition) };
-                if (sourceInfo.Size <= SyncCopyLimit)
-                {
-                    await destination.SyncCopyFromUriAsync(sourceUri, copy, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    var operation = await destination.StartCopyFromUriAsync(sourceUri, copy, ct).ConfigureAwait(false);
-                    await operation.WaitForCompletionAsync(ct).ConfigureAwait(false);
-                }
-                return true;
-            }).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (IsConditionFailure(e, options.Condition))
-        {
-            throw new PreconditionFailedException(DisplayName, destinationKey);
-        }
-        catch (Exception e) when (Translate(e, "copy to", destinationKey, ct) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
-
     /// <summary>
     /// A URL that reads <paramref name="key"/> without credentials until <paramref name="ttl"/> passes: a service SAS
     /// with a shared key, a user-delegation SAS with a token credential.
@@ -368,35 +328,6 @@ public sealed class AzureObjectStore : IObjectStore
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    private async Task<Uri?> CopySourceUriAsync(BlobClient source, CancellationToken ct)
-    {
-        var expiresOn = DateTimeOffset.UtcNow + CopySasLifetime;
-        if (source.CanGenerateSasUri) return source.GenerateSasUri(BlobSasPermissions.Read, expiresOn);
-        if (HasSas(source.Uri)) return source.Uri;
-        if (!_usesTokenCredential || _delegationUnavailable) return null;
-        var delegationKey = _delegationKey;
-        if (delegationKey is null || delegationKey.SignedExpiresOn < expiresOn)
-        {
-            try
-            {
-                delegationKey = (await _service.GetUserDelegationKeyAsync(DelegationKeyRequest(expiresOn), ct)
-                    .ConfigureAwait(false)).Value;
-            }
-            catch (RequestFailedException e) when (e.Status is 401 or 403)
-            {
-                // Not allowed to delegate: the caller streams the copy instead.
-                _delegationUnavailable = true;
-                return null;
-            }
-            catch (Exception e) when (Translate(e, "get a user delegation key for", source.Name, ct) is { } mapped)
-            {
-                throw mapped;
-            }
-            _delegationKey = delegationKey;
-        }
-        return source.GenerateUserDelegationSasUri(BlobSasPermissions.Read, expiresOn, delegationKey);
-    }
 
     /// <summary>A key valid a little past <paramref name="needed"/> (at least an hour, at most the 7 days Azure allows), reused while it lasts.</summary>
     private static BlobGetUserDelegationKeyOptions DelegationKeyRequest(DateTimeOffset needed)

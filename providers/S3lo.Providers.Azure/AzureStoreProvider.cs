@@ -33,6 +33,10 @@ public sealed class AzureStoreProvider : IObjectStoreProvider
 
     public string Scheme => "az";
 
+    public bool BucketIsPath => false;
+
+    public string? BucketNameProblem(string bucket) => AzureContainerName.Problem(bucket);
+
     public async Task<IObjectStore> OpenAsync(string bucket, StoreOptions options, CancellationToken ct)
     {
         ValidateContainerName(bucket);
@@ -110,12 +114,7 @@ public sealed class AzureStoreProvider : IObjectStoreProvider
     /// <summary>Container names: 3-63 characters of lowercase letters, digits and single hyphens, starting and ending alphanumeric.</summary>
     internal static void ValidateContainerName(string name)
     {
-        static bool IsAlphanumeric(char c) => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c);
-        var valid = name.Length is >= 3 and <= 63
-                    && IsAlphanumeric(name[0]) && IsAlphanumeric(name[^1])
-                    && !name.Contains("--", StringComparison.Ordinal)
-                    && name.All(c => IsAlphanumeric(c) || c == '-');
-        if (!valid)
+        if (!AzureContainerName.IsValid(name))
             throw new UsageException($"'{name}' is not a valid Azure container name",
                 "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit");
     }

@@ -218,44 +218,6 @@ public sealed partial class GcsObjectStore : IObjectStore
         }
     }
 
-    /// <summary>Server-side copy (the rewrite API, looping over rewrite tokens for large objects).</summary>
-    public async Task<bool> TryCopyAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct)
-    {
-        var generation = GenerationCondition(destinationKey, options.Condition);
-        var storageClass = options.Class == ObjectClass.Blob ? BlobStorageClass : null;
-        while (true)
-        {
-            var copyOptions = new CopyObjectOptions { IfGenerationMatch = generation };
-            if (storageClass is not null)
-            {
-                copyOptions.ExtraMetadata = new GcsObject { StorageClass = storageClass, ContentType = options.ContentType ?? "application/octet-stream" };
-            }
-            try
-            {
-                await _client.CopyObjectAsync(_bucket, sourceKey, _bucket, destinationKey, copyOptions, ct).ConfigureAwait(false);
-                return true;
-            }
-            catch (GoogleApiException e) when (storageClass is not null && IsStorageClassRejection(e))
-            {
-                WarnStorageClass(storageClass, GcsErrors.Reason(e));
-                Interlocked.CompareExchange(ref _blobStorageClass, null, storageClass);
-                storageClass = null;
-            }
-            catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.PreconditionFailed)
-            {
-                throw new PreconditionFailedException(DisplayName, destinationKey);
-            }
-            catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.NotFound && !GcsErrors.Reason(e).Contains("bucket", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ObjectNotFoundException(DisplayName, sourceKey);
-            }
-            catch (Exception e) when (Map(e, $"copying {sourceKey} to {destinationKey}", ct) is { } mapped)
-            {
-                throw mapped;
-            }
-        }
-    }
-
     /// <summary>
     /// A V4 signed GET URL for <paramref name="key"/>, or null when the credentials cannot sign
     /// (user credentials, the metadata server, an emulator): the caller then streams the object itself.

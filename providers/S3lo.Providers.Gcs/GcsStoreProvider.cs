@@ -17,6 +17,10 @@ public sealed class GcsStoreProvider(ILoggerFactory? loggers = null) : IObjectSt
 
     public string Scheme => "gs";
 
+    public bool BucketIsPath => false;
+
+    public string? BucketNameProblem(string bucket) => GcsBucketName.Problem(bucket);
+
     /// <summary>Where credentials come from; Application Default Credentials unless a test says otherwise.</summary>
     internal Func<CancellationToken, Task<GoogleCredential>>? Credentials { get; init; }
 

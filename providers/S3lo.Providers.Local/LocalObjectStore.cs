@@ -213,13 +213,6 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
         return Task.CompletedTask;
     }
 
-    public async Task<bool> TryCopyAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct)
-    {
-        await using var source = await OpenReadAsync(sourceKey, ct).ConfigureAwait(false);
-        await PutAsync(destinationKey, source, source.Length, options, ct).ConfigureAwait(false);
-        return true;
-    }
-
     /// <summary><c>.s3lo-tmp/</c>, created owner-only; refused when it is a symlink (temp files would land elsewhere).</summary>
     public string StagingDirectory
     {

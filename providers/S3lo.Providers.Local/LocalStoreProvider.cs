@@ -9,6 +9,11 @@ public sealed class LocalStoreProvider : IObjectStoreProvider
 {
     public string Scheme => "local";
 
+    /// <summary>BUCKET is a directory: core finds where the store root ends by looking for one along the path.</summary>
+    public bool BucketIsPath => true;
+
+    public string? BucketNameProblem(string bucket) => null;
+
     public Task<IObjectStore> OpenAsync(string bucket, StoreOptions options, CancellationToken ct)
     {
         var root = Path.GetFullPath(bucket);

@@ -181,7 +181,7 @@ internal sealed class MultipartSession
         catch (Exception e)
         {
             Abandoned.TryAdd(UploadId, 0);
-            _store.Logger.LogWarning("could not abort the multipart upload of {Store}/{Key} ({Error}); 's3lo clean' or a bucket lifecycle rule removes it",
+            _store.Logger.LogWarning("could not abort the multipart upload of {Store}/{Key} ({Error}); the next upload of that key aborts it once older than S3LO_MULTIPART_GRACE, or a bucket lifecycle rule removes it",
                 _store.DisplayName, Key, e.Message);
         }
     }

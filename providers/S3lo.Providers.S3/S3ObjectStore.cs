@@ -288,9 +288,6 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
         }
     }
 
-    public Task<bool> TryCopyAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct) =>
-        CopyFromAsync(this, sourceKey, destinationKey, options, ct);
-
     /// <summary>
     /// CopyObject from another bucket on the same server: no byte passes through this machine.
     /// False when the other store is not S3 on this endpoint or the server refuses; the caller streams.

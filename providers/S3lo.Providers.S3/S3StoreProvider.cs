@@ -18,6 +18,10 @@ public sealed class S3StoreProvider(ILoggerFactory? loggerFactory = null) : IObj
 {
     public string Scheme => "s3";
 
+    public bool BucketIsPath => false;
+
+    public string? BucketNameProblem(string bucket) => S3BucketName.Problem(bucket);
+
     /// <summary>Fixed credentials instead of the default chain (tests).</summary>
     internal AWSCredentials? Credentials { get; init; }
 

@@ -36,6 +36,6 @@ public sealed class DurationsTests
         var e = Assert.Throws<UsageException>(() => Durations.Parse(text, "--timeout"));
         Assert.That(e!.Message, Is.EqualTo(message));
         Assert.That(e.Hint, Is.Not.Null);
-        Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(ExitCodes.For(e!), Is.EqualTo(ExitCodes.Usage));
     }
 }

@@ -18,6 +18,9 @@ public sealed class HostileInputTests
     [TestCase(2, "error: invalid registry host '[::1' in reference '[::1/a:1'", "copy", "[::1/a:1", "{out}")]
     [TestCase(2, "error: invalid repository name component 'bad_host!' in reference 'bad_host!/a:1'", "copy", "bad_host!/a:1", "{out}")]
     [TestCase(2, "error: invalid registry host 'localhost:99999' in reference 'localhost:99999/a:1': port 99999 is not between 1 and 65535", "copy", "{store}app:1", "localhost:99999/a:1")]
+    [TestCase(2, "error: 'ftp://host/a:1' has an unknown scheme", "copy", "ftp://host/a:1", "{out}")]
+    [TestCase(2, "error: 'S3://bucket/a:1' has an unknown scheme", "copy", "{store}app:1", "S3://bucket/a:1")]
+    [TestCase(2, "error: copy writes a tag; '{store}app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' names a digest", "copy", "{reg}/a:1", "{store}app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
     [TestCase(2, "error: --timeout '999999999h' is too long: the longest is 24d", "list", "{store}", "--timeout", "999999999h")]
     [TestCase(2, "error: --timeout '25d' is too long: the longest is 24d", "copy", "{reg}/a:1", "{out}", "--timeout", "25d")]
     [TestCase(2, "error: --timeout '99999999999999999999s' is not a duration", "copy", "{reg}/a:1", "{out}", "--timeout", "99999999999999999999s")]
@@ -71,6 +74,19 @@ public sealed class HostileInputTests
         Assert.That(r.Stdout, Is.Empty);
         Assert.That(Snapshot(store.Parent), Is.EqualTo(before), "no file created or changed");
         Assert.That(listener.Pending(), Is.False, "no connection to the registry");
+    }
+
+    [Test]
+    public void AnUnknownSchemeListsEveryFormCopyTakes()
+    {
+        var r = S3loBinary.Run("copy", "ftp://host/a:1", "oci:./out");
+
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString);
+        Assert.That(r.StderrLines, Is.EqualTo(new[]
+        {
+            "error: 'ftp://host/a:1' has an unknown scheme",
+            "hint: use SCHEME://BUCKET/IMAGE:TAG (s3, gs, az, local), oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], docker-daemon:NAME[:TAG] or a registry reference like ghcr.io/org/app:1",
+        }), r.ToString);
     }
 
     private static List<string> Snapshot(string dir) =>

@@ -247,64 +247,6 @@ public class AzureObjectStoreTests
     }
 
     [Test]
-    public async Task TryCopyCopiesServerSide()
-    {
-        var bytes = Bytes.Random(300_000, seed: 19);
-        await PutAsync("source", bytes);
-
-        var copied = await _store.TryCopyAsync("source", "copy/destination", PutOptions.Blob, None);
-
-        Assert.That(copied, Is.True);
-        Assert.That(Sha.Hex(await GetAsync("copy/destination")), Is.EqualTo(Sha.Hex(bytes)));
-    }
-
-    [Test]
-    public async Task TryCopyOfASourceAboveTheSyncCopyLimitUsesTheAsynchronousCopy()
-    {
-        _store.SyncCopyLimit = 1000;
-        var bytes = Bytes.Random(2 * MiB, seed: 23);
-        await PutAsync("source", bytes);
-
-        var copied = await _store.TryCopyAsync("source", "destination", PutOptions.Blob, None);
-
-        var properties = await Azurite.Service().GetBlobContainerClient(_container).GetBlobClient("destination").GetPropertiesAsync();
-        Assert.That(copied, Is.True);
-        Assert.That(properties.Value.CopyStatus, Is.EqualTo(CopyStatus.Success));
-        Assert.That(Sha.Hex(await GetAsync("destination")), Is.EqualTo(Sha.Hex(bytes)));
-    }
-
-    [Test]
-    public async Task ACancelledStagedUploadLeavesNoBlob()
-    {
-        UseSmallBlocks();
-        var bytes = Bytes.Random(12 * MiB, seed: 24);
-        using var cancel = new CancellationTokenSource();
-        var source = new CancellingStream(new SourceStream(bytes), cancel, cancelAfter: 6 * MiB);
-
-        Assert.CatchAsync<OperationCanceledException>(() => _store.PutAsync("cancelled", source, bytes.Length, PutOptions.Blob, cancel.Token));
-
-        Assert.That(await _store.HeadAsync("cancelled", None), Is.Null);
-    }
-
-    [Test]
-    public async Task TryCopyIfAbsentOnAnExistingDestinationThrows()
-    {
-        await PutAsync("source", [1, 2]);
-        await PutAsync("destination", [3, 4]);
-
-        Assert.ThrowsAsync<PreconditionFailedException>(() =>
-            _store.TryCopyAsync("source", "destination", PutOptions.Blob with { Condition = WriteCondition.IfAbsent }, None));
-
-        Assert.That(await GetAsync("destination"), Is.EqualTo(new byte[] { 3, 4 }));
-    }
-
-    [Test]
-    public void TryCopyOfAMissingSourceThrowsObjectNotFound()
-    {
-        Assert.ThrowsAsync<ObjectNotFoundException>(() => _store.TryCopyAsync("missing", "destination", PutOptions.Blob, None));
-    }
-
-    [Test]
     public async Task PresignedUrlServesTheBytesWithoutCredentials()
     {
         var bytes = Bytes.Random(50_000, seed: 20);

@@ -70,25 +70,6 @@ public sealed class ObjectStoreRoundTripTests : BucketTest
     }
 
     [Test]
-    public async Task AServerSideCopyHasTheSameBytes()
-    {
-        var bytes = Bytes.Random(3 * SmallChunk + 7, 10);
-        await PutAsync("blobs/sha256/source", bytes);
-
-        var copied = await Store.TryCopyAsync("blobs/sha256/source", "blobs/sha256/target", PutOptions.Blob, None);
-
-        Assert.That(copied, Is.True);
-        Assert.That(Sha.Hex(await GetAsync("blobs/sha256/target")), Is.EqualTo(Sha.Hex(bytes)));
-    }
-
-    [Test]
-    public void CopyingAMissingObjectSaysWhich()
-    {
-        var e = Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.TryCopyAsync("no/source", "target", PutOptions.Blob, None));
-        Assert.That(e!.Key, Is.EqualTo("no/source"));
-    }
-
-    [Test]
     public async Task KeysWithSpacesAndPlusSignsRoundTrip()
     {
         var bytes = Bytes.Random(1000, 11);

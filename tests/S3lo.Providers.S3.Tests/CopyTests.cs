@@ -7,12 +7,12 @@ namespace S3lo.Providers.S3.Tests;
 public class CopyTests : BucketTest
 {
     [Test]
-    public async Task TryCopyCopiesInsideTheBucket()
+    public async Task ServerSideCopyCopiesInsideTheBucket()
     {
         var bytes = Bytes.Random(2 << 20, seed: 50);
         await PutAsync("blobs/sha256/src", bytes);
 
-        var copied = await Store.TryCopyAsync("blobs/sha256/src", "blobs/sha256/dst", PutOptions.Blob, None);
+        var copied = await Store.TryCopyFromAsync(Store, "blobs/sha256/src", "blobs/sha256/dst", PutOptions.Blob, None);
 
         Assert.That(copied, Is.True);
         Assert.That(Sha.Hex(await GetAsync("blobs/sha256/dst")), Is.EqualTo(Sha.Hex(bytes)));
@@ -28,7 +28,7 @@ public class CopyTests : BucketTest
         var bytes = Bytes.Random(12 << 20, seed: 51);
         await Store.PutAsync("big", new SourceStream(bytes), bytes.Length, PutOptions.Blob, None);
 
-        Assert.That(await Store.TryCopyAsync("big", "big-copy", PutOptions.Blob, None), Is.True);
+        Assert.That(await Store.TryCopyFromAsync(Store, "big", "big-copy", PutOptions.Blob, None), Is.True);
 
         Assert.That(Sha.Hex(await GetAsync("big-copy")), Is.EqualTo(Sha.Hex(bytes)));
         Assert.That((await Store.HeadAsync("big-copy", None))!.ETag, Does.EndWith("-3\""));
@@ -44,7 +44,7 @@ public class CopyTests : BucketTest
 
         // RGW ignores If-None-Match on copies: the store checks with HEAD first.
         Assert.ThrowsAsync<PreconditionFailedException>(() =>
-            Store.TryCopyAsync("a", "b", PutOptions.Metadata with { Condition = WriteCondition.IfAbsent }, None));
+            Store.TryCopyFromAsync(Store, "a", "b", PutOptions.Metadata with { Condition = WriteCondition.IfAbsent }, None));
 
         Assert.That(await GetAsync("b"), Is.EqualTo(existing));
     }
@@ -52,6 +52,6 @@ public class CopyTests : BucketTest
     [Test]
     public void CopyOfAMissingSourceSaysItIsMissing()
     {
-        Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.TryCopyAsync("nope", "dst", PutOptions.Blob, None));
+        Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.TryCopyFromAsync(Store, "nope", "dst", PutOptions.Blob, None));
     }
 }

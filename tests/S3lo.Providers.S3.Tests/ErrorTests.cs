@@ -18,7 +18,7 @@ public class ErrorTests
     {
         Assert.That(error.Message, Does.Not.Contain('\n'));
         Assert.That(error.Hint ?? "", Does.Not.Contain('\n'));
-        Assert.That(error.ExitCode, Is.EqualTo(ExitCodes.Failed));
+        Assert.That(error, Is.Not.InstanceOf<UsageException>(), "a failed operation: exit code 1");
     }
 
     [Test]

@@ -54,7 +54,7 @@ public class StorageClassTests : BucketTest
     {
         await PutAsync("src", Bytes.Random(100, seed: 43), PutOptions.Metadata);
 
-        Assert.That(await Store.TryCopyAsync("src", "dst", PutOptions.Blob, None), Is.True);
+        Assert.That(await Store.TryCopyFromAsync(Store, "src", "dst", PutOptions.Blob, None), Is.True);
 
         Assert.That(Warnings, Has.Count.EqualTo(1));
         Assert.That(await StorageClassOf("dst"), Is.Null.Or.EqualTo("STANDARD"));

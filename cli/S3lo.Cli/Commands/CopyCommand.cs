@@ -1,22 +1,22 @@
 using Cocona;
 using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
-using S3lo.Core.Bucket;
-using S3lo.Core.Errors;
+using S3lo.Cli.Transports;
 using S3lo.Core.Oci;
 using S3lo.Core.Registry;
 using S3lo.Core.Transfer;
+using S3lo.Core.Transports;
 using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, TransferEngine engine, TimeProvider clock,
+public sealed class CopyCommand(CommandRunner runner, TransportRegistry transports, TransferEngine engine,
     IEnumerable<IRegistryCredentialProvider> registryCredentials)
 {
-    [Command("copy", Aliases = ["cp"], Description = "Copy an image between registries, buckets, OCI layouts and archives (no Docker needed)")]
+    [Command("copy", Aliases = ["cp"], Description = "Copy an image between registries, buckets, OCI layouts, archives and the Docker daemon")]
     public Task<int> Copy(
-        [Argument(Description = "registry ref (alpine, ghcr.io/o/a:1), SCHEME://BUCKET/IMAGE:TAG, oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE")] string source,
-        [Argument(Description = "registry ref, SCHEME://BUCKET/IMAGE:TAG, oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG]")] string destination,
+        [Argument(Description = "registry ref (alpine, ghcr.io/o/a:1), SCHEME://BUCKET/IMAGE:TAG, oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE or docker-daemon:IMAGE")] string source,
+        [Argument(Description = "registry ref, SCHEME://BUCKET/IMAGE:TAG, oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG] or docker-daemon:NAME[:TAG]")] string destination,
         GlobalOptions global,
         [Option("platform", Description = "keep only this os/arch[/variant] (the copy is single-arch)")] string? platform = null,
         [Option("creds", Description = "registry login for the destination registry (never sent to the source)", ValueName = "USER:PASS")] string? creds = null,
@@ -27,17 +27,26 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
         [Option("storage-class", Description = "storage class for blobs written to a bucket (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null) =>
         runner.RunAsync(global, async context =>
         {
-            CopyEndpoints.Validate(source, isDestination: false);
-            CopyEndpoints.Validate(destination, isDestination: true);
+            // Both ends are parsed before any I/O, so bad input fails first and alone.
+            var from = transports.Parse(source, EndRole.Source);
+            var to = transports.Parse(destination, EndRole.Destination);
             var wanted = platform is null ? null : PlatformSpec.Parse(platform);
             var registries = RegistryAccess.From(insecure, tlsVerify, creds, sourceCreds, destinationCreds,
-                CopyEndpoints.RegistryOf(source), CopyEndpoints.RegistryOf(destination), registryCredentials, context.Logger);
+                from.Registry, to.Registry, registryCredentials, context.Logger);
 
-            await using var endpoints = new CopyEndpoints(buckets, clock, registries);
-            var writer = await endpoints.OpenDestinationAsync(destination, context.StoreOptions with { StorageClass = storageClass },
-                CopyEndpoints.RepoTagOf(source), source, context.Token);
-            var staging = (writer as IFileBlobDestination)?.StagingDirectory;
-            var reader = await endpoints.OpenSourceAsync(source, context.StoreOptions, wanted, staging, context.Token);
+            await using var session = new TransportSession
+            {
+                Source = from,
+                Destination = to,
+                StoreOptions = context.StoreOptions,
+                StorageClass = storageClass,
+                SourceRegistry = registries.SourceOptions,
+                DestinationRegistry = registries.DestinationOptions,
+                Platform = wanted,
+            };
+            // The destination first: a source may spool into its staging directory.
+            var writer = await transports.OpenDestinationAsync(session, context.Token);
+            var reader = await transports.OpenSourceAsync(session, context.Token);
             var observer = context.CreateObserver("copy");
             var report = await engine.TransferAsync(reader, writer, new TransferOptions
             {
@@ -49,10 +58,10 @@ public sealed class CopyCommand(CommandRunner runner, BucketOpener buckets, Tran
             }, context.Token);
             (observer as ConsoleTransferObserver)?.Finish();
 
-            var (from, to) = (CopyEndpoints.Describe(source), CopyEndpoints.Describe(destination));
-            if (!StructuredWriter.TryWrite(context.Format, TransferSummary.From(report, from, to), c => c.TransferSummary))
+            var (fromText, toText) = (from.Describe(), to.Describe());
+            if (!StructuredWriter.TryWrite(context.Format, TransferSummary.From(report, fromText, toText), c => c.TransferSummary))
             {
-                Console.WriteLine($"copied {from} to {to}");
+                Console.WriteLine($"copied {fromText} to {toText}");
                 Console.WriteLine($"digest: {report.Digest}");
                 Console.WriteLine(Escape($"platforms: {string.Join(", ", report.Platforms)}"));
                 Console.WriteLine($"blobs: {report.BlobsCopied} copied ({Sizes.Human(report.BytesCopied)}), {report.BlobsSkipped} already there");

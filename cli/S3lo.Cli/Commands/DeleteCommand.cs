@@ -7,13 +7,13 @@ using S3lo.Core.References;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class DeleteCommand(CommandRunner runner, BucketOpener buckets)
+public sealed class DeleteCommand(CommandRunner runner, BucketReferences references, BucketOpener buckets)
 {
-    [Command("delete", Aliases = ["rm"], Description = "Remove a tag (its blobs stay until 'clean')")]
+    [Command("delete", Aliases = ["rm"], Description = "Remove a tag (its blobs stay in the bucket)")]
     public Task<int> Delete([Argument(Description = "SCHEME://BUCKET/IMAGE:TAG")] string reference, GlobalOptions global) =>
         runner.RunAsync(global, async context =>
         {
-            var image = ReferenceParser.ParseImage(reference);
+            var image = references.ParseImage(reference);
             if (image.Tag is null)
                 throw new UsageException($"delete removes a tag; '{reference}' names a digest", $"write {image.Location}{image.Repository}:TAG");
             await using var bucket = await buckets.OpenAsync(image.Location, context.StoreOptions, context.Token);

@@ -8,7 +8,7 @@ using S3lo.Core.Storage;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class InitCommand(CommandRunner runner, ObjectStoreFactory stores)
+public sealed class InitCommand(CommandRunner runner, BucketReferences references, ObjectStoreFactory stores)
 {
     [Command("init", Description = "Create a store: 'init --local DIR' or 'init SCHEME://BUCKET/'")]
     public Task<int> Init(
@@ -19,12 +19,12 @@ public sealed class InitCommand(CommandRunner runner, ObjectStoreFactory stores)
         {
             BucketLocation location = (bucket, local) switch
             {
-                (null, { } dir) when dir.Trim().Length > 0 => new BucketLocation(StoreScheme.Local, Path.GetFullPath(dir)),
-                ({ } text, null) => ReferenceParser.ParseBucket(text).Location,
+                (null, { } dir) when dir.Trim().Length > 0 => new BucketLocation("local", Path.GetFullPath(dir)),
+                ({ } text, null) => references.ParseBucket(text).Location,
                 (null, null) => throw new UsageException("init needs a store", "write 's3lo init --local DIR' or 's3lo init SCHEME://BUCKET/'"),
                 _ => throw new UsageException("give either --local DIR or a bucket, not both"),
             };
-            await using var store = await stores.OpenAsync(location.SchemeName, location.Bucket,
+            await using var store = await stores.OpenAsync(location.Scheme, location.Bucket,
                 context.StoreOptions with { CreateIfMissing = true }, context.Token);
             var wrote = await StoreInitializer.InitializeAsync(store, context.Token);
             if (!StructuredWriter.TryWrite(context.Format, new InitSummary(location.ToString(), wrote), c => c.InitSummary))

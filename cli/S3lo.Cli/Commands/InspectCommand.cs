@@ -3,20 +3,19 @@ using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
 using S3lo.Core.Bucket;
 using S3lo.Core.Endpoints;
-using S3lo.Core.Errors;
 using S3lo.Core.Inspection;
 using S3lo.Core.References;
 using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class InspectCommand(CommandRunner runner, BucketOpener buckets)
+public sealed class InspectCommand(CommandRunner runner, BucketReferences references, BucketOpener buckets)
 {
     [Command("inspect", Description = "Show an image: platforms, layers, sizes")]
     public Task<int> Inspect([Argument(Description = "SCHEME://BUCKET/IMAGE:TAG or IMAGE@sha256:...")] string reference, GlobalOptions global) =>
         runner.RunAsync(global, async context =>
         {
-            var image = ReferenceParser.ParseImage(reference);
+            var image = references.ParseImage(reference);
             await using var bucket = await buckets.OpenAsync(image.Location, context.StoreOptions, context.Token);
             await using var source = new BucketImageSource(bucket, image.Repository, image.Tag, image.Digest);
             var details = await ImageInspector.InspectAsync(source, image.ToString(), context.Token);

@@ -2,19 +2,18 @@ using Cocona;
 using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
 using S3lo.Core.Bucket;
-using S3lo.Core.Errors;
 using S3lo.Core.References;
 using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class ListCommand(CommandRunner runner, BucketOpener buckets)
+public sealed class ListCommand(CommandRunner runner, BucketReferences references, BucketOpener buckets)
 {
     [Command("list", Aliases = ["ls"], Description = "List the images and tags in a bucket")]
     public Task<int> List([Argument(Description = "SCHEME://BUCKET/")] string bucket, GlobalOptions global) =>
         runner.RunAsync(global, async context =>
         {
-            var target = ReferenceParser.ParseBucket(bucket);
+            var target = references.ParseBucket(bucket);
             await using var images = await buckets.OpenAsync(target.Location, context.StoreOptions, context.Token);
             var tags = new List<TagListing>();
             await foreach (var (repository, tag) in images.ListTagsAsync(context.Token))

@@ -1,18 +1,18 @@
 using Cocona;
 using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
-using S3lo.Core.Bucket;
-using S3lo.Core.Endpoints;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.References;
 using S3lo.Core.Transfer;
+using S3lo.Core.Transports;
 using S3lo.Docker;
 using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class PullCommand(CommandRunner runner, BucketOpener buckets, TransferEngine engine)
+/// <summary>pull: <c>copy SRC docker-daemon:TAG</c> for one platform, with pull's own flags and words.</summary>
+public sealed class PullCommand(CommandRunner runner, BucketReferences references, TransportRegistry transports, TransferEngine engine)
 {
     [Command("pull", Description = "Pull an image from a bucket into the Docker daemon")]
     public Task<int> Pull(
@@ -22,34 +22,37 @@ public sealed class PullCommand(CommandRunner runner, BucketOpener buckets, Tran
         [Option("platform", Description = "os/arch[/variant] to pull from a multi-platform image (default: this machine's)")] string? platform = null) =>
         runner.RunAsync(global, async context =>
         {
-            var source = ReferenceParser.ParseImage(reference);
-            var (repository, tag) = LocalName(source, localTag);
+            var source = references.ParseImage(reference);
+            // Docker's rule for LOCAL_TAG (no tag is latest); without it, the bucket's IMAGE:TAG.
+            var localName = localTag ?? $"{source.Repository}:{source.Tag ?? "sha256-" + source.Digest!.Value.Hex[..12]}";
             var wanted = platform is null ? PlatformSpec.Host() : PlatformSpec.Parse(platform);
 
-            using var docker = new DockerClient();
-            await using var bucket = await buckets.OpenAsync(source.Location, context.StoreOptions, context.Token);
+            await using var session = new TransportSession
+            {
+                Source = transports.Parse(reference, EndRole.Source),
+                Destination = transports.Parse(DockerDaemonTransport.Prefix + localName, EndRole.Destination),
+                StoreOptions = context.StoreOptions,
+                Platform = wanted,
+            };
+            // The daemon first: without it nothing can be pulled, whatever the bucket holds.
+            var target = await transports.OpenDestinationAsync(session, context.Token);
+            var reader = await transports.OpenSourceAsync(session, context.Token);
             var observer = context.CreateObserver("pull");
-            var options = new TransferOptions
+            var report = await engine.TransferAsync(reader, target, new TransferOptions
             {
                 Platform = wanted,
                 PlatformIsExplicit = platform is not null,
                 Concurrency = context.Options.Concurrency,
-                Observer = observer,
-            };
-            await docker.PingAsync(context.Token);
-            TransferReport report;
-            await using (var reader = new BucketImageSource(bucket, source.Repository, source.Tag, source.Digest))
-            await using (var target = new DockerImageDestination(docker, repository, tag, Path.GetTempPath()))
-            {
                 // Buckets answer HEAD cheaply: find a missing blob before the daemon sees a byte.
-                report = await engine.TransferAsync(reader, target, options with { CheckSourceFirst = true }, context.Token);
-            }
+                CheckSourceFirst = true,
+                Observer = observer,
+            }, context.Token);
             (observer as ConsoleTransferObserver)?.Finish();
 
-            var summary = TransferSummary.From(report, source.ToString(), $"{repository}:{tag}");
+            var summary = TransferSummary.From(report, source.ToString(), session.Destination.RepoTag!);
             if (!StructuredWriter.TryWrite(context.Format, summary, c => c.TransferSummary))
             {
-                Console.WriteLine(Escape($"pulled {source} ({string.Join(", ", report.Platforms)}) as {repository}:{tag}"));
+                Console.WriteLine(Escape($"pulled {source} ({string.Join(", ", report.Platforms)}) as {session.Destination.RepoTag}"));
                 Console.WriteLine($"digest: {report.Digest}");
                 Console.WriteLine(report.Commit.Unchanged
                     ? "the daemon already had this image; tagged it"
@@ -57,17 +60,4 @@ public sealed class PullCommand(CommandRunner runner, BucketOpener buckets, Tran
             }
             return ExitCodes.Success;
         });
-
-    /// <summary>The daemon name to tag: LOCAL_TAG as docker reads it (no tag → latest), else IMAGE:TAG.</summary>
-    private static (string Repository, string Tag) LocalName(ImageReference source, string? localTag)
-    {
-        if (localTag is null)
-            return (source.Repository, source.Tag ?? "sha256-" + source.Digest!.Value.Hex[..12]);
-        var slash = localTag.LastIndexOf('/');
-        var colon = localTag.LastIndexOf(':');
-        var (repository, tag) = colon > slash ? (localTag[..colon], localTag[(colon + 1)..]) : (localTag, "latest");
-        if (repository.Length == 0 || tag.Length == 0 || repository.Any(c => char.IsWhiteSpace(c) || char.IsAsciiLetterUpper(c)) || localTag.Contains('@'))
-            throw new UsageException($"'{localTag}' is not a valid local image name", "write NAME[:TAG] in lowercase, e.g. myapp:1.0");
-        return (repository, tag);
-    }
 }

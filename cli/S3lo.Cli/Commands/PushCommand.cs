@@ -1,18 +1,18 @@
 using Cocona;
 using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
-using S3lo.Core.Bucket;
-using S3lo.Core.Endpoints;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.References;
 using S3lo.Core.Transfer;
+using S3lo.Core.Transports;
 using S3lo.Docker;
 using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
-public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, TransferEngine engine, TimeProvider clock)
+/// <summary>push: <c>copy docker-daemon:IMAGE DEST</c>, with push's own flags and words.</summary>
+public sealed class PushCommand(CommandRunner runner, BucketReferences references, TransportRegistry transports, TransferEngine engine)
 {
     [Command("push", Description = "Push an image from the Docker daemon to a bucket")]
     public Task<int> Push(
@@ -24,39 +24,44 @@ public sealed class PushCommand(CommandRunner runner, BucketOpener buckets, Tran
         [Option("storage-class", Description = "storage class for blobs (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null) =>
         runner.RunAsync(global, async context =>
         {
-            var reference = ReferenceParser.ParseImage(destination);
+            var reference = references.ParseImage(destination);
             if (reference.Tag is null)
                 throw new UsageException($"push needs a tag, not a digest: '{destination}'", $"write {reference.Location}{reference.Repository}:TAG");
             var wanted = platform is null ? null : PlatformSpec.Parse(platform);
             var layerCompression = ParseCompression(compression);
             if (string.IsNullOrWhiteSpace(localImage)) throw new UsageException("the local image name is empty", "write e.g. s3lo push myapp:1.0 " + destination);
 
-            using var docker = new DockerClient();
-            await docker.PingAsync(context.Token);
-            await using var bucket = await buckets.OpenAsync(reference.Location, context.StoreOptions with { StorageClass = storageClass }, context.Token);
-            await using var target = new BucketImageDestination(bucket, reference.Repository, reference.Tag, clock, layerCompression);
-            // The tag as the push starts: a push that lands meanwhile is not overwritten.
-            await target.SnapshotTagAsync(context.Token);
-            await using var source = new DockerDaemonSource(docker, localImage, wanted);
+            await using var session = new TransportSession
+            {
+                Source = transports.Parse(DockerDaemonTransport.Prefix + localImage, EndRole.Source),
+                Destination = transports.Parse(destination, EndRole.Destination),
+                StoreOptions = context.StoreOptions,
+                StorageClass = storageClass,
+                Compression = layerCompression,
+                Platform = wanted,
+            };
+            // The daemon first: without it there is nothing to push, whatever the bucket says.
+            var source = (DockerDaemonSource)await transports.OpenSourceAsync(session, context.Token);
+            var target = await transports.OpenDestinationAsync(session, context.Token);
             var observer = context.CreateObserver("push");
             var report = await engine.TransferAsync(source, target, new TransferOptions { Concurrency = context.Options.Concurrency, Observer = observer }, context.Token);
             (observer as ConsoleTransferObserver)?.Finish();
-            var inspect = source.Inspect!;
-            var result = (Platform: new Platform { Os = inspect.Os ?? "", Architecture = inspect.Architecture ?? "", Variant = inspect.Variant }, source.Exported);
 
-            if (!string.Equals(result.Platform.Architecture, PlatformSpec.Host().Architecture, StringComparison.Ordinal))
-                Console.Error.WriteLine($"note: {Escape(localImage)} is {Escape(result.Platform.ToString())}; it will not run on {PlatformSpec.Host()} machines");
+            var inspect = source.Inspect!;
+            var pushed = new Platform { Os = inspect.Os ?? "", Architecture = inspect.Architecture ?? "", Variant = inspect.Variant };
+            if (!string.Equals(pushed.Architecture, PlatformSpec.Host().Architecture, StringComparison.Ordinal))
+                Console.Error.WriteLine($"note: {Escape(localImage)} is {Escape(pushed.ToString())}; it will not run on {PlatformSpec.Host()} machines");
             var summary = TransferSummary.From(report, localImage, reference.ToString()) with
             {
-                Platforms = [result.Platform.ToString()],
-                Exported = result.Exported,
+                Platforms = [pushed.ToString()],
+                Exported = source.Exported,
             };
             if (!StructuredWriter.TryWrite(context.Format, summary, c => c.TransferSummary))
             {
-                Console.WriteLine(Escape($"pushed {localImage} ({result.Platform}) to {reference}"));
+                Console.WriteLine(Escape($"pushed {localImage} ({pushed}) to {reference}"));
                 Console.WriteLine($"digest: {report.Digest}");
                 Console.WriteLine($"blobs: {report.BlobsCopied} uploaded ({Sizes.Human(report.BytesCopied)}), {report.BlobsSkipped} already there"
-                    + (result.Exported ? "" : "; image not exported (bucket had every layer)")
+                    + (source.Exported ? "" : "; image not exported (bucket had every layer)")
                     + (report.Commit.Unchanged ? "; tag unchanged" : ""));
             }
             return ExitCodes.Success;

@@ -19,7 +19,7 @@ public sealed class CommandRunner(ILoggerFactory loggers, ICoconaAppContextAcces
         catch (S3loException e)
         {
             ErrorReport.Write(e.Message, e.Hint, e, options.Verbose);
-            return e.ExitCode;
+            return ExitCodes.For(e);
         }
         catch (OperationCanceledException e) when (context is { Timeout: { } timeout } && !(app.Current?.CancellationToken.IsCancellationRequested ?? false))
         {

@@ -26,7 +26,7 @@ public static class ErrorReport
         if (inner is S3loException known)
         {
             Write(known.Message, known.Hint, e, verbose);
-            return known.ExitCode;
+            return ExitCodes.For(known);
         }
         Write(Describe(inner), verbose ? null : "run again with --verbose for the details", e, verbose);
         return ExitCodes.Failed;

@@ -1,6 +1,5 @@
 using Cocona.Command.Binder;
 using Cocona.Filters;
-using S3lo.Core.Errors;
 
 namespace S3lo.Cli.Hosting;
 

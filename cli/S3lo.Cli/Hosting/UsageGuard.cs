@@ -1,4 +1,3 @@
-using S3lo.Core.Errors;
 
 namespace S3lo.Cli.Hosting;
 

@@ -30,12 +30,6 @@ public sealed record ArchiveReference(ArchiveKind Kind, string Path, string? Tag
         ? Prefix + Path + (RepoTag is null ? "" : ":" + RepoTag)
         : Prefix + Path + (Tag is null ? "" : ":" + Tag);
 
-    /// <summary>True when the text starts with one of the archive prefixes (then <see cref="Parse"/> decides).</summary>
-    public static bool IsArchiveReference(string text) =>
-        text.StartsWith(OciPrefix, StringComparison.Ordinal)
-        || text.StartsWith(OciArchivePrefix, StringComparison.Ordinal)
-        || text.StartsWith(DockerArchivePrefix, StringComparison.Ordinal);
-
     /// <param name="pathExists">Whether a file or directory exists (tests replace it); defaults to the file system.</param>
     public static ArchiveReference Parse(string text, Func<string, bool>? pathExists = null)
     {

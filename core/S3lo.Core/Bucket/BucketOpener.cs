@@ -7,5 +7,5 @@ namespace S3lo.Core.Bucket;
 public sealed class BucketOpener(ObjectStoreFactory stores)
 {
     public async Task<ImageBucket> OpenAsync(BucketLocation location, StoreOptions options, CancellationToken ct) =>
-        new(await stores.OpenAsync(location.SchemeName, location.Bucket, options, ct).ConfigureAwait(false));
+        new(await stores.OpenAsync(location.Scheme, location.Bucket, options, ct).ConfigureAwait(false));
 }

@@ -67,7 +67,7 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
         }
         catch (ObjectNotFoundException)
         {
-            throw new NotFoundException($"blob {digest} is missing from {Name}", "run 's3lo doctor' on the bucket, or push/copy the image again");
+            throw new NotFoundException($"blob {digest} is missing from {Name}", "push or copy the image again to restore the blob");
         }
     }
 
@@ -135,7 +135,7 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
         }
         catch (JsonException)
         {
-            // A damaged history must not block a push; doctor reports it.
+            // A damaged history must not block a push.
             return [];
         }
     }

@@ -1,27 +1,26 @@
 namespace S3lo.Core.References;
 
 /// <summary>
-/// Splits a <c>local://</c> path into the store root and the image part. Two forms, as in s3lo v1:
+/// Splits the path of a scheme whose bucket is a directory (<c>local://</c>) into the store root and the image
+/// part. Two forms, as in s3lo v1:
 /// <c>./STORE/IMAGE</c> (or <c>../</c>…) where the first directory after the leading dots is the store, and
 /// absolute or plain paths where the store is the longest prefix the probe recognises as a store.
 /// </summary>
 internal static class LocalReferenceResolver
 {
-    private static readonly BucketLocation Placeholder = new(StoreScheme.Local, "/");
-
-    public static ImageReference ParseImage(string text, int restStart, ILocalStoreProbe probe)
+    public static ImageReference ParseImage(string text, string scheme, int restStart, ILocalStoreProbe probe)
     {
-        var (location, pathStart) = Resolve(text, restStart, probe, forImage: true);
+        var (location, pathStart) = Resolve(text, scheme, restStart, probe, forImage: true);
         return ImagePathParser.ParseImage(text, location, pathStart);
     }
 
-    public static BucketTarget ParseBucket(string text, int restStart, ILocalStoreProbe probe)
+    public static BucketTarget ParseBucket(string text, string scheme, int restStart, ILocalStoreProbe probe)
     {
-        var (location, pathStart) = Resolve(text, restStart, probe, forImage: false);
+        var (location, pathStart) = Resolve(text, scheme, restStart, probe, forImage: false);
         return ImagePathParser.ParseTarget(text, location, pathStart);
     }
 
-    private static (BucketLocation Location, int PathStart) Resolve(string text, int restStart, ILocalStoreProbe probe, bool forImage)
+    private static (BucketLocation Location, int PathStart) Resolve(string text, string scheme, int restStart, ILocalStoreProbe probe, bool forImage)
     {
         var rest = text[restStart..];
         if (rest.Length == 0 || rest == "/") throw ReferenceErrors.NoLocalPath(text);
@@ -35,11 +34,11 @@ internal static class LocalReferenceResolver
             offsets[i + 1] = Math.Min(text.Length, offsets[i] + segments[i].Length + 1);
 
         return segments[0] is "." or ".."
-            ? ResolveDotted(text, segments, offsets, probe, forImage)
-            : ResolveProbed(text, segments, offsets, probe, forImage);
+            ? ResolveDotted(text, scheme, segments, offsets, probe, forImage)
+            : ResolveProbed(text, scheme, segments, offsets, probe, forImage);
     }
 
-    private static (BucketLocation, int) ResolveDotted(string text, string[] segments, int[] offsets, ILocalStoreProbe probe, bool forImage)
+    private static (BucketLocation, int) ResolveDotted(string text, string scheme, string[] segments, int[] offsets, ILocalStoreProbe probe, bool forImage)
     {
         var k = 0;
         while (k < segments.Length && segments[k] is "." or "..") k++;
@@ -52,10 +51,10 @@ internal static class LocalReferenceResolver
         if (store.AsSpan().IndexOfAny(":@*") >= 0) throw ReferenceErrors.BadStoreDirectoryName(text, store);
 
         var root = Path.GetFullPath(string.Join('/', segments[..(k + 1)]), probe.CurrentDirectory);
-        return (Location(root), offsets[k + 1]);
+        return (Location(scheme, root), offsets[k + 1]);
     }
 
-    private static (BucketLocation, int) ResolveProbed(string text, string[] segments, int[] offsets, ILocalStoreProbe probe, bool forImage)
+    private static (BucketLocation, int) ResolveProbed(string text, string scheme, string[] segments, int[] offsets, ILocalStoreProbe probe, bool forImage)
     {
         var absolute = segments[0].Length == 0;
         var first = absolute ? 1 : 0;
@@ -78,11 +77,11 @@ internal static class LocalReferenceResolver
         {
             if (count < 2) throw ReferenceErrors.NoStoreDirectory(text);
             // The last segment is always part of the image: reject a malformed one before touching the disk.
-            ImagePathParser.ParseImage(text, Placeholder, offsets[end - 1]);
+            ImagePathParser.ParseImage(text, new BucketLocation(scheme, "/"), offsets[end - 1]);
             for (var n = count - 1; n >= 1; n--)
             {
                 var dir = Dir(n);
-                if (probe.IsStore(dir)) return (Location(dir), offsets[first + n]);
+                if (probe.IsStore(dir)) return (Location(scheme, dir), offsets[first + n]);
             }
             var parent = Dir(count - 1);
             throw ReferenceErrors.NoStoreFound(Path.Join(parent, NameOnly(segments[end - 1])), parent);
@@ -91,7 +90,7 @@ internal static class LocalReferenceResolver
         for (var n = count; n >= 1; n--)
         {
             var dir = Dir(n);
-            if (probe.IsStore(dir)) return (Location(dir), offsets[first + n]);
+            if (probe.IsStore(dir)) return (Location(scheme, dir), offsets[first + n]);
         }
 
         // No store anywhere: the whole path is the root (init creates it, list reports it missing),
@@ -102,7 +101,7 @@ internal static class LocalReferenceResolver
         var imageText = text[..offsets[end - 1]] + NameOnly(last);
         if (last.Contains('@', StringComparison.Ordinal)) throw ReferenceErrors.DigestInBucketTarget(text, imageText);
         if (last.Contains(':', StringComparison.Ordinal)) throw ReferenceErrors.TagInBucketTarget(text, imageText);
-        return (Location(Dir(count)), text.Length);
+        return (Location(scheme, Dir(count)), text.Length);
     }
 
     // "app:v1" / "app@sha256:..." → "app".
@@ -114,6 +113,6 @@ internal static class LocalReferenceResolver
         return colon >= 0 ? segment[..colon] : segment;
     }
 
-    private static BucketLocation Location(string root) =>
-        new(StoreScheme.Local, Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
+    private static BucketLocation Location(string scheme, string root) =>
+        new(scheme, Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
 }

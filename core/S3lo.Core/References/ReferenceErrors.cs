@@ -19,16 +19,16 @@ internal static class ReferenceErrors
         new($"reference '{Show(text)}' contains whitespace or a control character",
             "references never contain spaces, tabs or newlines; check how the argument is quoted");
 
-    public static UsageException NoScheme(string text) =>
+    public static UsageException NoScheme(string text, string prefixList) =>
         new($"reference '{Show(text)}' has no scheme",
-            $"start it with {StoreSchemes.PrefixList()}, e.g. {Example}");
+            $"start it with {prefixList}, e.g. {Example}");
 
-    public static UsageException UnknownScheme(string text, string scheme)
+    /// <param name="lowercaseIsKnown">True when the scheme in lowercase is one of <paramref name="prefixList"/>.</param>
+    public static UsageException UnknownScheme(string text, string scheme, bool lowercaseIsKnown, string prefixList)
     {
-        var lower = scheme.ToLowerInvariant();
-        var hint = StoreSchemes.All.Any(s => StoreSchemes.Name(s) == lower)
-            ? $"schemes are lowercase: write {lower}://"
-            : $"valid schemes are {StoreSchemes.PrefixList()}";
+        var hint = lowercaseIsKnown
+            ? $"schemes are lowercase: write {scheme.ToLowerInvariant()}://"
+            : $"valid schemes are {prefixList}";
         return new($"unknown scheme '{Show(scheme)}://' in reference '{Show(text)}'", hint);
     }
 

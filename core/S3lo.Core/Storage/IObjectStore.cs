@@ -39,7 +39,4 @@ public interface IObjectStore : IAsyncDisposable
     /// writer replaced it, so a delete never removes what it did not read.
     /// </summary>
     Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct);
-
-    /// <summary>Server-side copy inside this store; false when the store cannot copy (the caller streams instead).</summary>
-    Task<bool> TryCopyAsync(string sourceKey, string destinationKey, PutOptions options, CancellationToken ct);
 }

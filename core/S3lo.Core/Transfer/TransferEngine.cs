@@ -200,7 +200,7 @@ public sealed class TransferEngine
         {
             var more = missing.Count > 1 ? $" (and {missing.Count - 1} more)" : "";
             throw new NotFoundException($"{first.Role} {first.Descriptor.Digest} is missing from {source.Name}{more}; nothing was written",
-                "run 's3lo doctor' on the source, or copy the image again from where it came from");
+                "the source lost a blob: copy the image into it again from where it came from");
         }
     }
 

@@ -88,13 +88,4 @@ public class ArchiveReferenceTests
         var error = Assert.Throws<UsageException>(() => Parse("oci:./layout:bad@tag", "./layout"));
         Assert.That(error!.Message, Does.Contain("invalid tag"));
     }
-
-    [TestCase("oci:x", true)]
-    [TestCase("oci-archive:x", true)]
-    [TestCase("docker-archive:x", true)]
-    [TestCase("s3://bucket/app:v1", false)]
-    [TestCase("local://./store/app:v1", false)]
-    [TestCase("docker://alpine:latest", false)]
-    public void Archive_references_are_recognised_by_prefix(string text, bool expected) =>
-        Assert.That(ArchiveReference.IsArchiveReference(text), Is.EqualTo(expected));
 }

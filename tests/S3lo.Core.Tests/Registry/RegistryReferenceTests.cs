@@ -117,7 +117,7 @@ public class RegistryReferenceTests
         Assert.Multiple(() =>
         {
             Assert.That(e.Message, Does.Contain(expectedFragment));
-            Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.Usage));
+            Assert.That(e, Is.TypeOf<UsageException>(), "a usage error: exit code 2");
             Assert.That(e.Message, Does.Not.Contain("\n"), "one line");
             Assert.That(e.Hint, Is.Not.Null.And.Not.Empty, "every rejection says how to write it");
         });

@@ -258,18 +258,6 @@ public class LocalObjectStoreTests
     }
 
     [Test]
-    public async Task TryCopyCopiesTheBytes()
-    {
-        var bytes = Bytes.Random(5000, seed: 6);
-        await PutAsync("src/x", bytes);
-
-        var copied = await _store.TryCopyAsync("src/x", "dst/y", PutOptions.Blob, None);
-
-        Assert.That(copied, Is.True);
-        Assert.That(Sha.Of(await GetAsync("dst/y")), Is.EqualTo(Sha.Of(bytes)));
-    }
-
-    [Test]
     public async Task ProviderOpensExistingRootsAndRefusesMissingOnesUnlessAskedToCreate()
     {
         var provider = new LocalStoreProvider();

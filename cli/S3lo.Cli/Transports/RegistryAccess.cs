@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using S3lo.Core.Errors;
 using S3lo.Core.Registry;
 
-namespace S3lo.Cli.Hosting;
+namespace S3lo.Cli.Transports;
 
 /// <summary>Registry client options for each end of a copy, from the flags: TLS, and who to log in as.</summary>
 public sealed class RegistryAccess(RegistryClientOptions source, RegistryClientOptions destination)

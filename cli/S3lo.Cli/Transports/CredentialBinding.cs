@@ -1,7 +1,7 @@
 using S3lo.Core.Errors;
 using S3lo.Core.Registry;
 
-namespace S3lo.Cli.Hosting;
+namespace S3lo.Cli.Transports;
 
 /// <summary>
 /// Binds the typed logins to registry hosts, so a secret reaches only the registry it was given

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using S3lo.Core.Archives;
+using S3lo.Core.References;
+using S3lo.Core.Registry;
+
+namespace S3lo.Core.Transports;
+
+public static class TransportServices
+{
+    /// <summary>
+    /// The transport registry with core's transports: a bucket transport per registered storage provider,
+    /// registries, <c>oci:</c> and <c>oci-archive:</c>. Other assemblies add theirs as <see cref="IImageTransport"/>;
+    /// hints list them in registration order.
+    /// </summary>
+    public static IServiceCollection AddImageTransports(this IServiceCollection services) =>
+        services
+            .AddSingleton<BucketReferences>()
+            .AddSingleton<RegistryTransport>()
+            .AddSingleton<IImageTransport, OciLayoutTransport>()
+            .AddSingleton<IImageTransport, OciArchiveTransport>()
+            .AddSingleton<TransportRegistry>();
+}

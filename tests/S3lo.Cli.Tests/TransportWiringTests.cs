@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection;
+using S3lo.Core.Transports;
+using S3lo.Docker;
+using S3lo.Providers.Azure;
+using S3lo.Providers.Gcs;
+using S3lo.Providers.Local;
+using S3lo.Providers.S3;
+
+namespace S3lo.Cli.Tests;
+
+/// <summary>The transports the host registers (as Program.cs does), in the order hints list them.</summary>
+public sealed class TransportWiringTests
+{
+    private static TransportRegistry HostRegistry() =>
+        new ServiceCollection()
+            .AddSingleton(TimeProvider.System)
+            .AddS3StoreProvider()
+            .AddGcsStoreProvider()
+            .AddAzureStoreProvider()
+            .AddLocalStoreProvider()
+            .AddImageTransports()
+            .AddDockerTransports()
+            .BuildServiceProvider()
+            .GetRequiredService<TransportRegistry>();
+
+    [Test]
+    public void Every_transport_is_registered_in_hint_order() =>
+        Assert.That(HostRegistry().Transports.Select(t => t.Name),
+            Is.EqualTo(new[] { "s3", "gs", "az", "local", "oci", "oci-archive", "docker-archive", "docker" }));
+
+    [Test]
+    public void The_docker_archive_transport_is_found_by_its_prefix()
+    {
+        var reference = HostRegistry().Parse("docker-archive:./app.tar:app:v1", EndRole.Destination);
+
+        Assert.That(reference.Transport.Name, Is.EqualTo("docker-archive"));
+        Assert.That(reference.RepoTag, Is.EqualTo("app:v1"));
+    }
+
+    [Test]
+    public void The_unknown_scheme_hint_lists_every_registered_form()
+    {
+        var e = Assert.Throws<S3lo.Core.Errors.UsageException>(() => HostRegistry().Parse("ftp://x/app:1", EndRole.Source))!;
+
+        Assert.That(e.Hint, Is.EqualTo("use SCHEME://BUCKET/IMAGE:TAG (s3, gs, az, local), oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], docker-daemon:NAME[:TAG] or a registry reference like ghcr.io/org/app:1"));
+    }
+}
