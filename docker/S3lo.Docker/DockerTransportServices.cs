@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using S3lo.Core.Transports;
 using S3lo.Docker.Archives;
+using S3lo.Docker.Daemon;
 
 namespace S3lo.Docker;
 

@@ -1,5 +1,4 @@
 using S3lo.Core.Bucket;
-using S3lo.Core.Endpoints;
 using S3lo.Core.Transfer;
 using S3lo.Providers.S3.Tests.Support;
 using S3lo.Tests.Shared.Contracts;

@@ -2,7 +2,6 @@ using Cocona;
 using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
 using S3lo.Core.Bucket;
-using S3lo.Core.Endpoints;
 using S3lo.Core.Inspection;
 using S3lo.Core.References;
 using static S3lo.Cli.Output.TerminalText;

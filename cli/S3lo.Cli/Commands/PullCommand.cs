@@ -6,7 +6,7 @@ using S3lo.Core.Oci;
 using S3lo.Core.References;
 using S3lo.Core.Transfer;
 using S3lo.Core.Transports;
-using S3lo.Docker;
+using S3lo.Docker.Daemon;
 using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;

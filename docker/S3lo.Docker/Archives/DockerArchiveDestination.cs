@@ -3,6 +3,7 @@ using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.TempFiles;
 using S3lo.Core.Transfer;
+using S3lo.Docker.SaveFormat;
 
 namespace S3lo.Docker.Archives;
 

@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.Text;
 using S3lo.Core.Archives;
 using S3lo.Core.Bucket;
-using S3lo.Core.Endpoints;
 using S3lo.Core.Oci;
 using S3lo.Core.Tests.Support;
 using S3lo.Core.Transfer;

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using S3lo.Core.Archives;
 using S3lo.Core.Bucket;
 using S3lo.Core.Digests;
-using S3lo.Core.Endpoints;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Tests.Support;

@@ -1,5 +1,4 @@
 using S3lo.Core.Bucket;
-using S3lo.Core.Endpoints;
 using S3lo.Core.Transfer;
 using S3lo.Providers.Local;
 using S3lo.Tests.Shared.Contracts;

@@ -1,5 +1,4 @@
 using S3lo.Core.Bucket;
-using S3lo.Core.Endpoints;
 using S3lo.Core.Oci;
 using S3lo.Core.Tests.Support;
 using S3lo.Core.Transfer;

@@ -1,4 +1,4 @@
-using S3lo.Core.Endpoints;
+using S3lo.Core.Bucket;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Registry;

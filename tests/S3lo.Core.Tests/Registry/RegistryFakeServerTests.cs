@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using S3lo.Core.Bucket;
 using S3lo.Core.Digests;
-using S3lo.Core.Endpoints;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Registry;

@@ -1,6 +1,5 @@
 using S3lo.Core.Bucket;
 using S3lo.Core.Digests;
-using S3lo.Core.Endpoints;
 using S3lo.Core.Oci;
 using S3lo.Core.Transfer;
 using S3lo.Providers.Local;

@@ -3,6 +3,8 @@ using System.Formats.Tar;
 using S3lo.Core.Digests;
 using S3lo.Core.Oci;
 using S3lo.Docker.Tests.Support;
+using S3lo.Docker.Engine;
+using S3lo.Docker.SaveFormat;
 
 namespace S3lo.Docker.Tests.Daemon;
 

@@ -1,6 +1,8 @@
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Docker.Tests.Support;
+using S3lo.Docker.Engine;
+using S3lo.Docker.SaveFormat;
 
 namespace S3lo.Docker.Tests.Daemon;
 

@@ -3,6 +3,8 @@ using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Transfer;
 using S3lo.Docker.Tests.Support;
+using S3lo.Docker.Daemon;
+using S3lo.Docker.Engine;
 
 namespace S3lo.Docker.Tests.Daemon;
 

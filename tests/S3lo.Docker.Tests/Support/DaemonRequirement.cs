@@ -1,3 +1,5 @@
+using S3lo.Docker.Engine;
+
 namespace S3lo.Docker.Tests.Support;
 
 /// <summary>Daemon tests need a real Docker daemon at DOCKER_HOST: without one they fail with this message, never skip.</summary>

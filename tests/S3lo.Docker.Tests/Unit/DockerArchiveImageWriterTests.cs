@@ -7,6 +7,7 @@ using S3lo.Core.Oci;
 using S3lo.Core.Transfer;
 using S3lo.Docker.Tests.Archives;
 using S3lo.Docker.Tests.Support;
+using S3lo.Docker.SaveFormat;
 
 namespace S3lo.Docker.Tests.Unit;
 

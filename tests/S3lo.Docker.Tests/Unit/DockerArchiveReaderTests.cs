@@ -4,6 +4,7 @@ using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Docker.Tests.Support;
+using S3lo.Docker.SaveFormat;
 
 namespace S3lo.Docker.Tests.Unit;
 

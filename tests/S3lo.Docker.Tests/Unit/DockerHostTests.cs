@@ -1,4 +1,5 @@
 using S3lo.Core.Errors;
+using S3lo.Docker.Engine;
 
 namespace S3lo.Docker.Tests.Unit;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using S3lo.Core.Errors;
+using S3lo.Docker.Engine;
 
 namespace S3lo.Docker.Tests.Unit;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
+using S3lo.Docker.Engine;
 
 namespace S3lo.Docker.Tests.Unit;
 

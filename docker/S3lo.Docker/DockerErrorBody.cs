@@ -1,9 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace S3lo.Docker;
-
-/// <summary>The daemon's error body: <c>{"message":"..."}</c>.</summary>
-internal sealed record DockerErrorBody
-{
-    [JsonPropertyName("message")] public string? Message { get; init; }
-}

@@ -1,9 +1,0 @@
-namespace S3lo.Docker;
-
-/// <summary>How the Docker daemon is reached.</summary>
-public enum DockerHostKind
-{
-    UnixSocket,
-    NamedPipe,
-    Tcp,
-}
