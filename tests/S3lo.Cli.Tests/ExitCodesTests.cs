@@ -7,14 +7,14 @@ namespace S3lo.Cli.Tests;
 public sealed class ExitCodesTests
 {
     [Test]
-    public void Bad_input_is_a_usage_error() =>
+    public void BadInputIsAUsageError() =>
         Assert.That(ExitCodes.For(new UsageException("bad reference")), Is.EqualTo(2));
 
     [Test]
-    public void A_missing_tag_is_a_failed_operation() =>
+    public void AMissingTagIsAFailedOperation() =>
         Assert.That(ExitCodes.For(new NotFoundException("app:v1 not found")), Is.EqualTo(1));
 
     [Test]
-    public void Any_other_reported_failure_is_a_failed_operation() =>
+    public void AnyOtherReportedFailureIsAFailedOperation() =>
         Assert.That(ExitCodes.For(new S3loException("upload broke")), Is.EqualTo(1));
 }

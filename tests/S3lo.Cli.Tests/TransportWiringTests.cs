@@ -24,12 +24,12 @@ public sealed class TransportWiringTests
             .GetRequiredService<TransportRegistry>();
 
     [Test]
-    public void Every_transport_is_registered_in_hint_order() =>
+    public void EveryTransportIsRegisteredInHintOrder() =>
         Assert.That(HostRegistry().Transports.Select(t => t.Name),
-            Is.EqualTo(new[] { "s3", "gs", "az", "local", "oci", "oci-archive", "docker-archive", "docker" }));
+            Is.EqualTo(new[] { "s3", "gs", "az", "local", "oci", "oci-archive", "docker-archive", "docker-daemon", "docker" }));
 
     [Test]
-    public void The_docker_archive_transport_is_found_by_its_prefix()
+    public void TheDockerArchiveTransportIsFoundByItsPrefix()
     {
         var reference = HostRegistry().Parse("docker-archive:./app.tar:app:v1", EndRole.Destination);
 
@@ -38,7 +38,7 @@ public sealed class TransportWiringTests
     }
 
     [Test]
-    public void The_unknown_scheme_hint_lists_every_registered_form()
+    public void TheUnknownSchemeHintListsEveryRegisteredForm()
     {
         var e = Assert.Throws<S3lo.Core.Errors.UsageException>(() => HostRegistry().Parse("ftp://x/app:1", EndRole.Source))!;
 

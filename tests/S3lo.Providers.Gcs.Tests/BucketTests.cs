@@ -20,7 +20,7 @@ public sealed class BucketTests
     public Task Cleanup() => GcsEmulator.DeleteBucketAsync(_bucket);
 
     [Test]
-    public void A_missing_bucket_is_one_line_naming_it_and_how_to_create_it()
+    public void AMissingBucketIsOneLineNamingItAndHowToCreateIt()
     {
         var e = Assert.ThrowsAsync<NotFoundException>(() => new GcsStoreProvider().OpenAsync(_bucket, GcsEmulator.Options(), GcsEmulator.Endpoint, GcsObjectStore.DefaultChunkSize, None));
 
@@ -29,7 +29,7 @@ public sealed class BucketTests
     }
 
     [Test]
-    public async Task CreateIfMissing_creates_the_bucket()
+    public async Task CreateIfMissingCreatesTheBucket()
     {
         await using (var store = await new GcsStoreProvider().OpenAsync(_bucket, GcsEmulator.Options(create: true), GcsEmulator.Endpoint, GcsObjectStore.DefaultChunkSize, None))
         {
@@ -42,7 +42,7 @@ public sealed class BucketTests
     }
 
     [Test]
-    public async Task CreateIfMissing_on_an_existing_bucket_keeps_it()
+    public async Task CreateIfMissingOnAnExistingBucketKeepsIt()
     {
         await GcsEmulator.Admin.CreateBucketAsync("any-project", _bucket);
         await GcsEmulator.Admin.UploadObjectAsync(_bucket, "kept", null, new MemoryStream([7]));
@@ -53,7 +53,7 @@ public sealed class BucketTests
     }
 
     [Test]
-    public async Task The_public_open_uses_STORAGE_EMULATOR_HOST()
+    public async Task ThePublicOpenUsesSTORAGEEMULATORHOST()
     {
         await GcsEmulator.Admin.CreateBucketAsync("any-project", _bucket);
 
@@ -64,7 +64,7 @@ public sealed class BucketTests
     }
 
     [Test]
-    public void An_unreachable_endpoint_is_one_line()
+    public void AnUnreachableEndpointIsOneLine()
     {
         var started = DateTime.UtcNow;
         var e = Assert.ThrowsAsync<S3loException>(() =>
@@ -81,7 +81,7 @@ public sealed class BucketTests
     /// caches its first answer for the process. "Nothing found anywhere" is checked with the native binary.
     /// </remarks>
     [Test]
-    public void No_credentials_is_one_line_naming_what_to_set()
+    public void NoCredentialsIsOneLineNamingWhatToSet()
     {
         using var env = new EnvironmentScope()
             .Set("STORAGE_EMULATOR_HOST", null)
@@ -95,7 +95,7 @@ public sealed class BucketTests
     }
 
     [Test]
-    public void A_malformed_STORAGE_EMULATOR_HOST_is_a_usage_error()
+    public void AMalformedSTORAGEEMULATORHOSTIsAUsageError()
     {
         using var env = new EnvironmentScope().Set("STORAGE_EMULATOR_HOST", "ftp://nowhere");
 

@@ -15,7 +15,7 @@ public sealed class ErrorTests
     };
 
     [Test]
-    public void Permission_denied_is_one_line_naming_the_bucket_and_the_action()
+    public void PermissionDeniedIsOneLineNamingTheBucketAndTheAction()
     {
         var e = GcsErrors.Map(Api(HttpStatusCode.Forbidden, "ci@p.iam.gserviceaccount.com does not have storage.objects.create access"),
             "b1", "writing blobs/sha256/x", "https://storage.googleapis.com", CancellationToken.None);
@@ -26,7 +26,7 @@ public sealed class ErrorTests
     }
 
     [Test]
-    public void Rejected_credentials_name_what_to_set()
+    public void RejectedCredentialsNameWhatToSet()
     {
         var e = GcsErrors.Map(Api(HttpStatusCode.Unauthorized, "Invalid Credentials"), "b1", "listing the bucket", "https://storage.googleapis.com", CancellationToken.None);
 
@@ -35,7 +35,7 @@ public sealed class ErrorTests
     }
 
     [Test]
-    public void A_missing_bucket_on_any_call_names_init()
+    public void AMissingBucketOnAnyCallNamesInit()
     {
         var e = GcsErrors.Map(Api(HttpStatusCode.NotFound, "The specified bucket does not exist."), "b1", "writing x", "https://storage.googleapis.com", CancellationToken.None);
 
@@ -44,7 +44,7 @@ public sealed class ErrorTests
     }
 
     [Test]
-    public void Errors_users_already_understand_and_bugs_pass_through()
+    public void ErrorsUsersAlreadyUnderstandAndBugsPassThrough()
     {
         Assert.That(GcsErrors.Map(new S3loException("mine"), "b", "x", "e", CancellationToken.None), Is.Null);
         Assert.That(GcsErrors.Map(new InvalidCastException(), "b", "x", "e", CancellationToken.None), Is.Null);

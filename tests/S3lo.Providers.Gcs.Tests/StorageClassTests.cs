@@ -6,7 +6,7 @@ namespace S3lo.Providers.Gcs.Tests;
 public sealed class StorageClassTests : BucketTest
 {
     [Test]
-    public async Task Without_a_storage_class_blobs_get_the_bucket_default()
+    public async Task WithoutAStorageClassBlobsGetTheBucketDefault()
     {
         await PutAsync("blobs/sha256/a", Bytes.Random(10, 1));
 
@@ -15,7 +15,7 @@ public sealed class StorageClassTests : BucketTest
     }
 
     [Test]
-    public async Task A_gcs_storage_class_is_used_for_blobs()
+    public async Task AGcsStorageClassIsUsedForBlobs()
     {
         await using var store = await OpenAsync(GcsEmulator.Options(storageClass: "nearline"));
 
@@ -27,7 +27,7 @@ public sealed class StorageClassTests : BucketTest
     }
 
     [Test]
-    public async Task An_unknown_storage_class_warns_once_and_writes_without_it()
+    public async Task AnUnknownStorageClassWarnsOnceAndWritesWithoutIt()
     {
         await using var store = await OpenAsync(GcsEmulator.Options(storageClass: "INTELLIGENT_TIERING"));
 

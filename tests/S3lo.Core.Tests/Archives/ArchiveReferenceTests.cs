@@ -25,7 +25,7 @@ public class ArchiveReferenceTests
     }
 
     [Test]
-    public void A_path_that_exists_with_a_colon_is_not_split_when_its_prefix_does_not_exist()
+    public void APathThatExistsWithAColonIsNotSplitWhenItsPrefixDoesNotExist()
     {
         var reference = Parse("oci-archive:/backups/image:2024", "/backups/image:2024");
         Assert.That(reference.Path, Is.EqualTo("/backups/image:2024"));
@@ -59,7 +59,7 @@ public class ArchiveReferenceTests
     }
 
     [Test]
-    public void A_docker_archive_path_that_exists_wins()
+    public void ADockerArchivePathThatExistsWins()
     {
         var reference = Parse("docker-archive:/data/a:b:c", "/data/a:b:c");
         Assert.That((reference.Path, reference.ImageName), Is.EqualTo(("/data/a:b:c", (string?)null)));
@@ -83,7 +83,7 @@ public class ArchiveReferenceTests
     }
 
     [Test]
-    public void An_invalid_tag_after_an_existing_directory_is_a_usage_error()
+    public void AnInvalidTagAfterAnExistingDirectoryIsAUsageError()
     {
         var error = Assert.Throws<UsageException>(() => Parse("oci:./layout:bad@tag", "./layout"));
         Assert.That(error!.Message, Does.Contain("invalid tag"));

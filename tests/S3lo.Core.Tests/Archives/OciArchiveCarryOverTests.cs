@@ -76,7 +76,7 @@ public class OciArchiveCarryOverTests
     }
 
     [Test]
-    public async Task Replacing_a_tag_drops_its_old_blobs_and_keeps_exactly_what_the_other_tags_reach()
+    public async Task ReplacingATagDropsItsOldBlobsAndKeepsExactlyWhatTheOtherTagsReach()
     {
         var a = await PutSingleAsync("a", "image A");
         var b = await LayoutTestImages.PutMultiArchAsync(_bucket, "b", "v1", "image B"); // nested: index → manifests
@@ -103,7 +103,7 @@ public class OciArchiveCarryOverTests
     }
 
     [Test]
-    public async Task Blobs_the_replaced_tag_shares_with_a_kept_tag_stay()
+    public async Task BlobsTheReplacedTagSharesWithAKeptTagStay()
     {
         var a = await PutSingleAsync("a", "image A");
         var c = await PutSingleAsync("c", "image C");
@@ -120,7 +120,7 @@ public class OciArchiveCarryOverTests
     }
 
     [Test]
-    public async Task What_a_kept_tag_points_to_but_cannot_be_parsed_is_carried_whole()
+    public async Task WhatAKeptTagPointsToButCannotBeParsedIsCarriedWhole()
     {
         var broken = "{\"schemaVersion\": 2, \"config\": "u8.ToArray(); // cut short: not JSON
         var brokenChild = "not a manifest at all"u8.ToArray();

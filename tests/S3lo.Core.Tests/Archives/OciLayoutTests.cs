@@ -51,7 +51,7 @@ public class OciLayoutTests
     private static string? RefName(JsonNode? entry) => entry?["annotations"]?["org.opencontainers.image.ref.name"]?.GetValue<string>();
 
     [Test]
-    public async Task Bucket_to_oci_dir_to_bucket_keeps_the_manifest_byte_exact()
+    public async Task BucketToOciDirToBucketKeepsTheManifestByteExact()
     {
         var layout = Path.Combine(_temp.Path, "layout");
         var original = await _fixture.ReadAllAsync(BucketLayout.BlobKey(Digest.Parse(FixtureStore.Amd64ManifestDigest)), None);
@@ -82,7 +82,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task A_multi_arch_index_goes_through_an_oci_dir_whole_with_its_digest()
+    public async Task AMultiArchIndexGoesThroughAnOciDirWholeWithItsDigest()
     {
         var index = await LayoutTestImages.PutMultiArchAsync(_fixture, "multi", "v1", "multi");
         var layout = Path.Combine(_temp.Path, "layout");
@@ -105,7 +105,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task Two_tags_share_one_layout_and_a_tag_written_again_replaces_its_entry()
+    public async Task TwoTagsShareOneLayoutAndATagWrittenAgainReplacesItsEntry()
     {
         var layout = Path.Combine(_temp.Path, "layout");
         var other = await LayoutTestImages.PutImageAsync(_fixture, "linux", "amd64", null, "other");
@@ -139,7 +139,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task Without_a_tag_the_only_image_is_read_and_written_without_a_ref_name()
+    public async Task WithoutATagTheOnlyImageIsReadAndWrittenWithoutARefName()
     {
         var layout = Path.Combine(_temp.Path, "layout");
         await CopyAsync(FixtureAlpine(), new OciLayoutDestination(layout, null), Amd64);
@@ -152,7 +152,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task A_failed_copy_leaves_no_partial_blob_no_index_entry_and_no_temp_file()
+    public async Task AFailedCopyLeavesNoPartialBlobNoIndexEntryAndNoTempFile()
     {
         var layout = Path.Combine(_temp.Path, "layout");
         await CopyAsync(FixtureAlpine(), new OciLayoutDestination(layout, "kept"), Amd64);
@@ -173,7 +173,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task A_failed_first_copy_into_a_new_layout_writes_no_index()
+    public async Task AFailedFirstCopyIntoANewLayoutWritesNoIndex()
     {
         var layout = Path.Combine(_temp.Path, "layout");
         Assert.ThrowsAsync<IOException>(() => CopyAsync(new FailingImageSource(FixtureAlpine(), FixtureStore.Amd64LayerDigest), new OciLayoutDestination(layout, "x"), Amd64));
@@ -196,7 +196,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task An_entry_of_another_digest_algorithm_does_not_spoil_the_other_tags()
+    public async Task AnEntryOfAnotherDigestAlgorithmDoesNotSpoilTheOtherTags()
     {
         var layout = await WriteFixtureLayoutAsync();
         RewriteIndex(layout, entries => entries.Add(JsonNode.Parse(
@@ -213,7 +213,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task A_blobs_directory_that_is_a_symlink_out_of_the_layout_is_refused_for_reading_and_writing()
+    public async Task ABlobsDirectoryThatIsASymlinkOutOfTheLayoutIsRefusedForReadingAndWriting()
     {
         var layout = await WriteFixtureLayoutAsync();
         var outside = _temp.Sub("outside");
@@ -227,7 +227,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task A_blob_that_is_a_symlink_is_not_followed()
+    public async Task ABlobThatIsASymlinkIsNotFollowed()
     {
         var layout = await WriteFixtureLayoutAsync();
         var config = Path.Combine(layout, "blobs", "sha256", FixtureStore.Amd64ConfigDigest[7..]);
@@ -240,7 +240,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task Layout_files_are_checked_version_size_and_shape()
+    public async Task LayoutFilesAreCheckedVersionSizeAndShape()
     {
         var layout = await WriteFixtureLayoutAsync();
         File.WriteAllText(Path.Combine(layout, "oci-layout"), "{\"imageLayoutVersion\":\"2.0.0\"}");
@@ -265,7 +265,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task A_manifest_whose_bytes_do_not_match_the_index_digest_is_refused()
+    public async Task AManifestWhoseBytesDoNotMatchTheIndexDigestIsRefused()
     {
         var layout = await WriteFixtureLayoutAsync();
         var manifest = Path.Combine(layout, "blobs", "sha256", FixtureStore.Amd64ManifestDigest[7..]);
@@ -278,7 +278,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task A_non_empty_directory_that_is_not_a_layout_is_not_written_into()
+    public async Task ANonEmptyDirectoryThatIsNotALayoutIsNotWrittenInto()
     {
         var directory = _temp.Sub("home");
         File.WriteAllText(Path.Combine(directory, "notes.txt"), "mine");
@@ -288,7 +288,7 @@ public class OciLayoutTests
     }
 
     [Test]
-    public async Task Copying_the_same_image_again_skips_every_blob_and_reports_unchanged()
+    public async Task CopyingTheSameImageAgainSkipsEveryBlobAndReportsUnchanged()
     {
         var layout = Path.Combine(_temp.Path, "layout");
         await CopyAsync(FixtureAlpine(), new OciLayoutDestination(layout, "v1"), Amd64);

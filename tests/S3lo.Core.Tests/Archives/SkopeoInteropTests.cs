@@ -56,7 +56,7 @@ public class SkopeoInteropTests
     }
 
     [Test]
-    public async Task Skopeo_reads_an_oci_dir_written_by_s3lo()
+    public async Task SkopeoReadsAnOciDirWrittenByS3lo()
     {
         var layout = await S3loLayoutAsync("v1");
 
@@ -72,7 +72,7 @@ public class SkopeoInteropTests
     }
 
     [Test]
-    public async Task Skopeo_reads_an_oci_archive_written_by_s3lo()
+    public async Task SkopeoReadsAnOciArchiveWrittenByS3lo()
     {
         var archive = PathIn("s3lo.tar");
         await CopyAsync(new BucketImageSource(_bucket, "app", "v1", null), new OciArchiveDestination(archive, "v1"));
@@ -86,7 +86,7 @@ public class SkopeoInteropTests
     }
 
     [Test]
-    public async Task S3lo_reads_what_skopeo_writes_to_oci_archive_and_oci_dirs()
+    public async Task S3loReadsWhatSkopeoWritesToOciArchiveAndOciDirs()
     {
         var layout = await S3loLayoutAsync("v1");
         var tagged = PathIn("skopeo-tagged.tar");
@@ -108,7 +108,7 @@ public class SkopeoInteropTests
     }
 
     [Test]
-    public async Task S3lo_adds_a_tag_to_a_layout_skopeo_wrote_and_skopeo_still_reads_both()
+    public async Task S3loAddsATagToALayoutSkopeoWroteAndSkopeoStillReadsBoth()
     {
         var layout = await S3loLayoutAsync("v1");
         var shared = PathIn("shared");

@@ -6,7 +6,7 @@ namespace S3lo.Core.Tests.Registry;
 public class AuthChallengeTests
 {
     [Test]
-    public void Parses_a_docker_hub_bearer_challenge()
+    public void ParsesADockerHubBearerChallenge()
     {
         var all = AuthChallenge.ParseAll("Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:samalba/my-app:pull,push\"");
         Assert.That(all, Has.Count.EqualTo(1));
@@ -21,7 +21,7 @@ public class AuthChallengeTests
     }
 
     [Test]
-    public void Parses_basic_with_spaces_and_case_insensitive_names()
+    public void ParsesBasicWithSpacesAndCaseInsensitiveNames()
     {
         var c = AuthChallenge.ParseAll("basic  Realm = \"Registry Realm\" , charset=UTF-8")[0];
         Assert.Multiple(() =>
@@ -33,14 +33,14 @@ public class AuthChallengeTests
     }
 
     [Test]
-    public void Unescapes_quoted_pairs()
+    public void UnescapesQuotedPairs()
     {
         var c = AuthChallenge.ParseAll("Bearer realm=\"https://a/t\",error=\"say \\\"no\\\"\"")[0];
         Assert.That(c.Parameters["error"], Is.EqualTo("say \"no\""));
     }
 
     [Test]
-    public void Splits_several_challenges_in_one_header()
+    public void SplitsSeveralChallengesInOneHeader()
     {
         var all = AuthChallenge.ParseAll("Basic realm=\"x\", Bearer realm=\"https://auth.example.com/token\",service=\"reg\", Negotiate");
         Assert.That(all.Select(c => c.Scheme), Is.EqualTo(new[] { "Basic", "Bearer", "Negotiate" }));
@@ -49,7 +49,7 @@ public class AuthChallengeTests
     }
 
     [Test]
-    public void Parses_the_insufficient_scope_error_form()
+    public void ParsesTheInsufficientScopeErrorForm()
     {
         var c = AuthChallenge.ParseAll("Bearer realm=\"http://127.0.0.1:5001/token\",service=\"s\",scope=\"repository:a/b:pull\",error=\"insufficient_scope\"")[0];
         Assert.That(c.Parameters["error"], Is.EqualTo("insufficient_scope"));
@@ -76,6 +76,6 @@ public class AuthChallengeTests
     }
 
     [Test]
-    public void Refuses_oversized_headers() =>
+    public void RefusesOversizedHeaders() =>
         Assert.Throws<FormatException>(() => AuthChallenge.ParseAll("Bearer realm=\"" + new string('a', AuthChallenge.MaxHeaderLength) + "\""));
 }

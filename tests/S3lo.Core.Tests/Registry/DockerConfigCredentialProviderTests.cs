@@ -44,7 +44,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public async Task Reads_base64_auth_for_the_host()
+    public async Task ReadsBase64AuthForTheHost()
     {
         var provider = Provider("{\"auths\":{\"registry.example.com\":{\"auth\":\"" + B64("alice:pa:ss") + "\"}}}");
         var credential = await provider.GetAsync("registry.example.com", None);
@@ -67,7 +67,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public async Task Reads_username_and_password_fields()
+    public async Task ReadsUsernameAndPasswordFields()
     {
         var provider = Provider("""{"auths":{"127.0.0.1:5000":{"username":"bob","password":"secret"}}}""");
         var credential = await provider.GetAsync("127.0.0.1:5000", None);
@@ -75,7 +75,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public async Task Matches_keys_written_as_urls()
+    public async Task MatchesKeysWrittenAsUrls()
     {
         var provider = Provider("{\"auths\":{\"https://registry.example.com/v1/\":{\"auth\":\"" + B64("u:p") + "\"}}}");
         Assert.That((await provider.GetAsync("registry.example.com", None))!.Username, Is.EqualTo("u"));
@@ -83,14 +83,14 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public async Task Docker_hub_uses_the_index_server_key()
+    public async Task DockerHubUsesTheIndexServerKey()
     {
         var provider = Provider("{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + B64("hubuser:hubpass") + "\"}}}");
         Assert.That((await provider.GetAsync("docker.io", None))!.Username, Is.EqualTo("hubuser"));
     }
 
     [Test]
-    public async Task Reads_identity_tokens()
+    public async Task ReadsIdentityTokens()
     {
         var provider = Provider("""{"auths":{"ghcr.io":{"username":"u","identitytoken":"refresh-me"}}}""");
         var credential = await provider.GetAsync("ghcr.io", None);
@@ -99,7 +99,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public async Task Missing_file_or_host_means_no_credentials()
+    public async Task MissingFileOrHostMeansNoCredentials()
     {
         var provider = new DockerConfigCredentialProvider(_temp.Sub("empty"));
         Assert.That(await provider.GetAsync("ghcr.io", None), Is.Null);
@@ -109,7 +109,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public void Invalid_base64_is_a_clear_error()
+    public void InvalidBase64IsAClearError()
     {
         var provider = Provider("""{"auths":{"ghcr.io":{"auth":"not base64!"}}}""");
         var e = Assert.ThrowsAsync<S3loException>(() => provider.GetAsync("ghcr.io", None))!;
@@ -117,7 +117,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public void Malformed_json_names_the_file()
+    public void MalformedJsonNamesTheFile()
     {
         var provider = Provider("{\"auths\": [");
         var e = Assert.ThrowsAsync<S3loException>(() => provider.GetAsync("ghcr.io", None))!;
@@ -125,7 +125,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public async Task CredHelpers_run_the_named_helper_with_the_server_url_on_stdin()
+    public async Task CredHelpersRunTheNamedHelperWithTheServerUrlOnStdin()
     {
         WriteHelper("test", """
             [ "$1" = get ] || exit 3
@@ -139,7 +139,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public async Task CredsStore_serves_every_host_and_docker_hub_gets_its_url()
+    public async Task CredsStoreServesEveryHostAndDockerHubGetsItsUrl()
     {
         WriteHelper("test", """
             url=$(cat)
@@ -151,7 +151,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public async Task Helper_token_username_means_an_identity_token()
+    public async Task HelperTokenUsernameMeansAnIdentityToken()
     {
         WriteHelper("test", """printf '{"ServerURL":"x","Username":"<token>","Secret":"refresh"}'""");
         var credential = await Provider("""{"credsStore":"test"}""").GetAsync("ghcr.io", None);
@@ -160,7 +160,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public async Task Helper_without_credentials_falls_back_to_auths()
+    public async Task HelperWithoutCredentialsFallsBackToAuths()
     {
         WriteHelper("test", """
             echo "credentials not found in native keychain"
@@ -172,7 +172,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public void Failing_helper_is_a_clear_error()
+    public void FailingHelperIsAClearError()
     {
         WriteHelper("test", """
             echo "keychain locked" >&2
@@ -183,7 +183,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public void Missing_helper_is_a_clear_error()
+    public void MissingHelperIsAClearError()
     {
         var e = Assert.ThrowsAsync<S3loException>(() => Provider("""{"credHelpers":{"ghcr.io":"nosuchhelper"}}""").GetAsync("ghcr.io", None))!;
         Assert.That(e.Message, Does.Contain("docker-credential-nosuchhelper").And.Contain("not found on PATH").And.Contain("credHelpers"));
@@ -191,14 +191,14 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public void Helper_names_cannot_be_paths()
+    public void HelperNamesCannotBePaths()
     {
         var e = Assert.ThrowsAsync<S3loException>(() => Provider("""{"credsStore":"../../bin/sh"}""").GetAsync("ghcr.io", None))!;
         Assert.That(e.Message, Does.Contain("invalid credential helper name"));
     }
 
     [Test]
-    public void Hanging_helper_times_out()
+    public void HangingHelperTimesOut()
     {
         WriteHelper("slow", "sleep 30");
         File.WriteAllText(Path.Combine(_configDir, "config.json"), """{"credsStore":"slow"}""");
@@ -209,7 +209,7 @@ public class DockerConfigCredentialProviderTests
     }
 
     [Test]
-    public void DOCKER_CONFIG_names_the_directory()
+    public void DOCKERCONFIGNamesTheDirectory()
     {
         var provider = new DockerConfigCredentialProvider(null, n => n == "DOCKER_CONFIG" ? "/some/dir" : null);
         Assert.That(provider.ConfigPath, Is.EqualTo(Path.Combine("/some/dir", "config.json")));
@@ -220,7 +220,7 @@ public class DockerConfigCredentialProviderTests
 public class RegistryCredentialTests
 {
     [Test]
-    public void Parses_user_password_with_colons_in_the_password()
+    public void ParsesUserPasswordWithColonsInThePassword()
     {
         var c = RegistryCredential.ParseUserPassword("user:pa:ss");
         Assert.That((c.Username, c.Password), Is.EqualTo(("user", "pa:ss")));
@@ -237,7 +237,7 @@ public class RegistryCredentialTests
     }
 
     [Test]
-    public async Task Chain_returns_the_first_credential_found()
+    public async Task ChainReturnsTheFirstCredentialFound()
     {
         var first = new StaticCredentialProvider(new RegistryCredential("a", "1"), onlyForRegistry: "ghcr.io");
         var second = new StaticCredentialProvider(new RegistryCredential("b", "2"));

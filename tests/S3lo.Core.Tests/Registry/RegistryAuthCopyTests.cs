@@ -93,7 +93,7 @@ public class RegistryAuthCopyTests
     public Task Basic_auth_registry_round_trip() => RoundTripAsync(RegistryTestEnvironment.AuthRegistry, "basic/alpine");
 
     [Test]
-    public async Task Token_auth_registry_round_trip_with_cached_tokens()
+    public async Task TokenAuthRegistryRoundTripWithCachedTokens()
     {
         var before = _issuer.TokensIssued;
         var requestsBefore = _issuer.Requests.Count();
@@ -105,7 +105,7 @@ public class RegistryAuthCopyTests
     }
 
     [Test]
-    public async Task Token_client_fetches_one_token_per_scope()
+    public async Task TokenClientFetchesOneTokenPerScope()
     {
         var target = RegistryReference.Parse($"{_tokenRegistry.Authority}/{_prefix}/cache/alpine:amd64");
         using var client = RegistryClient.For(target, WithCreds());
@@ -147,7 +147,7 @@ public class RegistryAuthCopyTests
     }
 
     [Test]
-    public async Task Credentials_come_from_a_docker_config()
+    public async Task CredentialsComeFromADockerConfig()
     {
         var dir = _temp.Sub("docker");
         var auth = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{_user}:{_password}"));

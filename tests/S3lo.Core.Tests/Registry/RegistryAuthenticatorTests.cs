@@ -56,7 +56,7 @@ public class RegistryAuthenticatorTests
     }
 
     [Test]
-    public void Prefers_bearer_over_basic()
+    public void PrefersBearerOverBasic()
     {
         var authenticator = Authenticator();
         Assert.That(authenticator.Learn(AuthChallenge.ParseAll("Basic realm=\"r\", Bearer realm=\"https://a.example/t\"")), Is.True);

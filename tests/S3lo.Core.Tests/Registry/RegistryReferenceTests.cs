@@ -41,7 +41,7 @@ public class RegistryReferenceTests
     }
 
     [Test]
-    public void Splits_into_registry_repository_tag_and_digest()
+    public void SplitsIntoRegistryRepositoryTagAndDigest()
     {
         var r = RegistryReference.Parse("ghcr.io/org/app:1.2@sha256:" + Hex);
         Assert.Multiple(() =>
@@ -56,7 +56,7 @@ public class RegistryReferenceTests
     }
 
     [Test]
-    public void Digest_only_has_no_implicit_tag()
+    public void DigestOnlyHasNoImplicitTag()
     {
         var r = RegistryReference.Parse("alpine@sha256:" + Hex);
         Assert.That(r.Tag, Is.Null);
@@ -64,7 +64,7 @@ public class RegistryReferenceTests
     }
 
     [Test]
-    public void Docker_hub_is_served_by_registry_1()
+    public void DockerHubIsServedByRegistry1()
     {
         var r = RegistryReference.Parse("alpine");
         Assert.That(r.IsDockerHub, Is.True);
@@ -124,21 +124,21 @@ public class RegistryReferenceTests
     }
 
     [Test]
-    public void Upper_case_repository_hint_shows_the_lowercase_form()
+    public void UpperCaseRepositoryHintShowsTheLowercaseForm()
     {
         var e = Assert.Throws<UsageException>(() => RegistryReference.Parse("ghcr.io/Org/App:1"))!;
         Assert.That(e.Hint, Does.Contain("org/app"));
     }
 
     [Test]
-    public void Name_longer_than_255_characters_is_refused()
+    public void NameLongerThan255CharactersIsRefused()
     {
         var name = "ghcr.io/" + string.Join("/", Enumerable.Repeat(new string('a', 50), 6));
         Assert.Throws<UsageException>(() => RegistryReference.Parse(name));
     }
 
     [Test]
-    public void TryParse_reports_failure_without_throwing()
+    public void TryParseReportsFailureWithoutThrowing()
     {
         Assert.That(RegistryReference.TryParse("Bad Ref", out var none), Is.False);
         Assert.That(none, Is.Null);
@@ -147,7 +147,7 @@ public class RegistryReferenceTests
     }
 
     [Test]
-    public void WithTag_WithDigest_and_WithRepository_keep_the_registry()
+    public void WithTagWithDigestAndWithRepositoryKeepTheRegistry()
     {
         var r = RegistryReference.Parse("127.0.0.1:5000/app:1");
         Assert.That(r.WithTag("2").ToString(), Is.EqualTo("127.0.0.1:5000/app:2"));

@@ -35,7 +35,7 @@ public class RegistryRetryHandlerTests
     private static HttpRequestMessage Get() => new(HttpMethod.Get, "http://127.0.0.1:1/v2/");
 
     [Test]
-    public async Task Retries_server_errors_until_success()
+    public async Task RetriesServerErrorsUntilSuccess()
     {
         var inner = new ScriptedHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.BadGateway, HttpStatusCode.OK);
         using var response = await Invoker(inner).SendAsync(Get(), CancellationToken.None);
@@ -44,7 +44,7 @@ public class RegistryRetryHandlerTests
     }
 
     [Test]
-    public async Task Honours_Retry_After_on_429()
+    public async Task HonoursRetryAfterOn429()
     {
         var throttled = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         throttled.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromMilliseconds(300));
@@ -56,7 +56,7 @@ public class RegistryRetryHandlerTests
     }
 
     [Test]
-    public async Task Gives_up_when_Retry_After_is_longer_than_the_bound()
+    public async Task GivesUpWhenRetryAfterIsLongerThanTheBound()
     {
         var throttled = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         throttled.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromHours(1));
@@ -67,7 +67,7 @@ public class RegistryRetryHandlerTests
     }
 
     [Test]
-    public async Task Bounded_number_of_attempts()
+    public async Task BoundedNumberOfAttempts()
     {
         var inner = new ScriptedHandler(HttpStatusCode.InternalServerError);
         using var response = await Invoker(inner, maxRetries: 2).SendAsync(Get(), CancellationToken.None);
@@ -76,7 +76,7 @@ public class RegistryRetryHandlerTests
     }
 
     [Test]
-    public async Task Retries_connection_resets()
+    public async Task RetriesConnectionResets()
     {
         var inner = new ScriptedHandler(new HttpRequestException("reset", new IOException("connection reset")), HttpStatusCode.OK);
         using var response = await Invoker(inner).SendAsync(Get(), CancellationToken.None);
@@ -85,7 +85,7 @@ public class RegistryRetryHandlerTests
     }
 
     [Test]
-    public void Does_not_retry_tls_failures()
+    public void DoesNotRetryTlsFailures()
     {
         var inner = new ScriptedHandler(new HttpRequestException(HttpRequestError.SecureConnectionError, "tls"), HttpStatusCode.OK);
         Assert.ThrowsAsync<HttpRequestException>(() => Invoker(inner).SendAsync(Get(), CancellationToken.None));
@@ -93,7 +93,7 @@ public class RegistryRetryHandlerTests
     }
 
     [Test]
-    public async Task Does_not_retry_client_errors()
+    public async Task DoesNotRetryClientErrors()
     {
         var inner = new ScriptedHandler(HttpStatusCode.NotFound, HttpStatusCode.OK);
         using var response = await Invoker(inner).SendAsync(Get(), CancellationToken.None);
@@ -102,7 +102,7 @@ public class RegistryRetryHandlerTests
     }
 
     [Test]
-    public async Task Never_resends_a_streamed_body()
+    public async Task NeverResendsAStreamedBody()
     {
         var inner = new ScriptedHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK);
         var request = new HttpRequestMessage(HttpMethod.Put, "http://127.0.0.1:1/x") { Content = new StreamContent(new MemoryStream([1, 2, 3])) };
@@ -112,7 +112,7 @@ public class RegistryRetryHandlerTests
     }
 
     [Test]
-    public async Task Resends_an_in_memory_body()
+    public async Task ResendsAnInMemoryBody()
     {
         var inner = new ScriptedHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.Created);
         var request = new HttpRequestMessage(HttpMethod.Put, "http://127.0.0.1:1/x") { Content = new ByteArrayContent([1, 2, 3]) };

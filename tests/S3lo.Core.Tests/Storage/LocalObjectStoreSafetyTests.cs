@@ -38,7 +38,7 @@ public class LocalObjectStoreSafetyTests
         _store.PutAsync(key, new MemoryStream(bytes), bytes.Length, PutOptions.Metadata, None);
 
     [Test]
-    public void A_symlinked_file_is_neither_read_nor_overwritten()
+    public void ASymlinkedFileIsNeitherReadNorOverwritten()
     {
         var secret = Path.Combine(_outside, "secret");
         File.WriteAllText(secret, "secret");
@@ -56,7 +56,7 @@ public class LocalObjectStoreSafetyTests
     }
 
     [Test]
-    public void Nothing_is_written_through_a_symlinked_directory()
+    public void NothingIsWrittenThroughASymlinkedDirectory()
     {
         Directory.CreateDirectory(Path.Combine(_root, "manifests"));
         Directory.CreateSymbolicLink(Path.Combine(_root, "manifests", "app"), _outside);
@@ -68,7 +68,7 @@ public class LocalObjectStoreSafetyTests
     }
 
     [Test]
-    public void A_symlinked_staging_directory_is_refused()
+    public void ASymlinkedStagingDirectoryIsRefused()
     {
         Directory.CreateSymbolicLink(Path.Combine(_root, ".s3lo-tmp"), _outside);
 
@@ -79,7 +79,7 @@ public class LocalObjectStoreSafetyTests
     }
 
     [Test]
-    public async Task Listings_skip_symlinked_files_and_directories()
+    public async Task ListingsSkipSymlinkedFilesAndDirectories()
     {
         await PutAsync("manifests/real/v1/manifest.json", "{}"u8.ToArray());
         Directory.CreateDirectory(Path.Combine(_outside, "v1"));
@@ -111,7 +111,7 @@ public class LocalObjectStoreSafetyTests
     }
 
     [Test]
-    public async Task Opening_a_store_clears_day_old_temp_files_only()
+    public async Task OpeningAStoreClearsDayOldTempFilesOnly()
     {
         var staging = Directory.CreateDirectory(Path.Combine(_root, ".s3lo-tmp")).FullName;
         var old = Path.Combine(staging, Guid.NewGuid().ToString("N"));
@@ -134,7 +134,7 @@ public class LocalObjectStoreSafetyTests
     }
 
     [Test]
-    public void An_existing_directory_that_is_no_store_is_refused()
+    public void AnExistingDirectoryThatIsNoStoreIsRefused()
     {
         var project = _temp.Sub("project");
         Directory.CreateDirectory(Path.Combine(project, "manifests"));

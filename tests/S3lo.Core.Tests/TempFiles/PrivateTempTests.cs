@@ -9,7 +9,7 @@ namespace S3lo.Core.Tests.TempFiles;
 public class PrivateTempTests
 {
     [Test]
-    public async Task Work_directories_are_0700_and_temp_files_0600()
+    public async Task WorkDirectoriesAre0700AndTempFiles0600()
     {
         using var temp = new TempDir("private");
         var dir = PrivateTemp.DirectoryPath(temp.Path, "push");
@@ -24,7 +24,7 @@ public class PrivateTempTests
     }
 
     [Test]
-    public void A_stale_work_directory_goes_without_following_the_links_inside_it()
+    public void AStaleWorkDirectoryGoesWithoutFollowingTheLinksInsideIt()
     {
         using var temp = new TempDir("stale");
         var victim = temp.Sub("victim");

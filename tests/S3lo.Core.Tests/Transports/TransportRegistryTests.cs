@@ -40,7 +40,7 @@ public sealed class TransportRegistryTests
     }
 
     [Test]
-    public void A_local_reference_reaches_the_local_bucket_transport()
+    public void ALocalReferenceReachesTheLocalBucketTransport()
     {
         using var dir = new TempDir("transports");
         File.WriteAllText(Path.Combine(dir.Path, "s3lo.yaml"), "version: 2\n");
@@ -70,7 +70,7 @@ public sealed class TransportRegistryTests
         Assert.That(Registry().Transports.OfType<BucketTransport>().Any(t => t.Claims(text)), Is.EqualTo(expected));
 
     [Test]
-    public void Text_without_a_prefix_is_a_registry_reference_by_dockers_rules()
+    public void TextWithoutAPrefixIsARegistryReferenceByDockersRules()
     {
         var reference = Registry().Parse("alpine", EndRole.Source);
 
@@ -81,7 +81,7 @@ public sealed class TransportRegistryTests
     }
 
     [Test]
-    public void An_unknown_scheme_is_one_usage_error_listing_what_is_known()
+    public void AnUnknownSchemeIsOneUsageErrorListingWhatIsKnown()
     {
         var e = Assert.Throws<UsageException>(() => Registry().Parse("ftp://host/app:1", EndRole.Source))!;
 
@@ -90,7 +90,7 @@ public sealed class TransportRegistryTests
     }
 
     [Test]
-    public void A_scheme_in_the_wrong_case_is_unknown_rather_than_a_registry_host()
+    public void ASchemeInTheWrongCaseIsUnknownRatherThanARegistryHost()
     {
         var e = Assert.Throws<UsageException>(() => Registry().Parse("S3://bucket/app:1", EndRole.Source))!;
 
@@ -98,7 +98,7 @@ public sealed class TransportRegistryTests
     }
 
     [Test]
-    public void A_bucket_destination_must_name_a_tag()
+    public void ABucketDestinationMustNameATag()
     {
         const string text = "s3://bucket/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -109,7 +109,7 @@ public sealed class TransportRegistryTests
     }
 
     [Test]
-    public void A_registered_transport_is_found_by_its_prefix_and_named_in_the_hint()
+    public void ARegisteredTransportIsFoundByItsPrefixAndNamedInTheHint()
     {
         var test = new TestTransport();
         var registry = Registry(test);
@@ -123,7 +123,7 @@ public sealed class TransportRegistryTests
     }
 
     [Test]
-    public void Bucket_references_name_their_image_for_destinations_that_want_one()
+    public void BucketReferencesNameTheirImageForDestinationsThatWantOne()
     {
         var reference = Registry().Parse("s3://bucket/org/app:v1", EndRole.Source);
 

@@ -12,7 +12,7 @@ namespace S3lo.Core.Tests.Transports;
 public sealed class TransportSessionTests
 {
     [Test]
-    public async Task Both_ends_in_one_store_open_it_once()
+    public async Task BothEndsInOneStoreOpenItOnce()
     {
         using var dir = new TempDir("session");
         var store = InitStore(dir.Sub("store"));
@@ -30,7 +30,7 @@ public sealed class TransportSessionTests
     }
 
     [Test]
-    public async Task Two_stores_open_one_each_and_the_local_destination_offers_its_staging_directory()
+    public async Task TwoStoresOpenOneEachAndTheLocalDestinationOffersItsStagingDirectory()
     {
         using var dir = new TempDir("session");
         var (from, to) = (InitStore(dir.Sub("from")), InitStore(dir.Sub("to")));

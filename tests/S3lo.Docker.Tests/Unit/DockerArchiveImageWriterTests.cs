@@ -27,7 +27,7 @@ public sealed class DockerArchiveImageWriterTests
     public void TearDown() => _spool.Dispose();
 
     [Test]
-    public async Task Blobs_arriving_while_one_is_written_are_spooled_and_follow_it_and_the_manifest_keeps_the_image_order()
+    public async Task BlobsArrivingWhileOneIsWrittenAreSpooledAndFollowItAndTheManifestKeepsTheImageOrder()
     {
         var saved = SyntheticImages.Make("early");
         var plan = new PlanBuilder(saved, i => i == 1 ? "gzip" : "none");
@@ -67,7 +67,7 @@ public sealed class DockerArchiveImageWriterTests
     }
 
     [Test]
-    public void A_plan_of_two_platforms_is_refused_naming_them()
+    public void APlanOfTwoPlatformsIsRefusedNamingThem()
     {
         var amd = new PlanBuilder(SyntheticImages.Make("amd"), _ => "gzip");
         var arm = new PlanBuilder(SyntheticImages.Make("arm"), _ => "gzip");
@@ -83,7 +83,7 @@ public sealed class DockerArchiveImageWriterTests
     }
 
     [Test]
-    public void A_zstd_layer_in_the_plan_is_a_bug_of_the_engine_which_decodes_for_docker_load()
+    public void AZstdLayerInThePlanIsABugOfTheEngineWhichDecodesForDockerLoad()
     {
         var plan = new PlanBuilder(SyntheticImages.Make("zstd"), i => i == 1 ? "zstd" : "gzip");
 
@@ -94,7 +94,7 @@ public sealed class DockerArchiveImageWriterTests
     }
 
     [Test]
-    public async Task A_zstd_layer_put_is_refused_and_nothing_is_written()
+    public async Task AZstdLayerPutIsRefusedAndNothingIsWritten()
     {
         var plan = new PlanBuilder(SyntheticImages.Make("zstd-put"), _ => "none");
         using var output = new MemoryStream();
@@ -109,7 +109,7 @@ public sealed class DockerArchiveImageWriterTests
     }
 
     [Test]
-    public void A_foreign_layer_is_refused()
+    public void AForeignLayerIsRefused()
     {
         var saved = SyntheticImages.Make("foreign", layers: 1);
         var plan = new PlanBuilder(saved, _ => "gzip");
@@ -123,7 +123,7 @@ public sealed class DockerArchiveImageWriterTests
     }
 
     [Test]
-    public async Task A_blob_that_never_came_stops_the_commit()
+    public async Task ABlobThatNeverCameStopsTheCommit()
     {
         var plan = new PlanBuilder(SyntheticImages.Make("missing"), _ => "gzip");
         using var output = new MemoryStream();

@@ -13,7 +13,7 @@ public sealed class DockerArchiveWriterTests
     private static readonly byte[] Config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"u8.ToArray();
 
     [Test]
-    public async Task The_archive_is_a_valid_tar_with_config_layers_and_manifest()
+    public async Task TheArchiveIsAValidTarWithConfigLayersAndManifest()
     {
         var layerA = new byte[1000];
         var layerB = new byte[512];
@@ -44,7 +44,7 @@ public sealed class DockerArchiveWriterTests
     }
 
     [Test]
-    public async Task A_layer_order_can_name_a_layer_twice()
+    public async Task ALayerOrderCanNameALayerTwice()
     {
         var layer = new byte[10];
         var digest = Digest.Compute(layer);
@@ -61,7 +61,7 @@ public sealed class DockerArchiveWriterTests
     }
 
     [Test]
-    public void Content_shorter_than_declared_is_an_error()
+    public void ContentShorterThanDeclaredIsAnError()
     {
         var writer = new DockerArchiveWriter(new MemoryStream());
         var e = Assert.ThrowsAsync<S3loException>(() =>
@@ -70,7 +70,7 @@ public sealed class DockerArchiveWriterTests
     }
 
     [Test]
-    public void Content_longer_than_declared_is_an_error()
+    public void ContentLongerThanDeclaredIsAnError()
     {
         var writer = new DockerArchiveWriter(new MemoryStream());
         var e = Assert.ThrowsAsync<S3loException>(() =>
@@ -79,7 +79,7 @@ public sealed class DockerArchiveWriterTests
     }
 
     [Test]
-    public void The_manifest_needs_the_config_first()
+    public void TheManifestNeedsTheConfigFirst()
     {
         var writer = new DockerArchiveWriter(new MemoryStream());
         Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteManifestAsync(null, CancellationToken.None));
@@ -101,7 +101,7 @@ public sealed class DockerArchiveWriterTests
     }
 
     [Test]
-    public void Sizes_below_8_GiB_keep_a_plain_ustar_header()
+    public void SizesBelow8GiBKeepAPlainUstarHeader()
     {
         var header = TarHeaders.File("big/layer.tar", 8L * 1024 * 1024 * 1024 - 1);
 

@@ -6,7 +6,7 @@ namespace S3lo.Docker.Tests.Unit;
 public sealed class DockerHostTests
 {
     [Test]
-    public void Without_DOCKER_HOST_the_platform_default_is_used()
+    public void WithoutDOCKERHOSTThePlatformDefaultIsUsed()
     {
         var host = DockerHost.Resolve(null);
 
@@ -24,7 +24,7 @@ public sealed class DockerHostTests
     }
 
     [Test]
-    public void A_unix_socket_from_DOCKER_HOST()
+    public void AUnixSocketFromDOCKERHOST()
     {
         var host = DockerHost.Resolve("unix:///tmp/x/docker.sock");
 
@@ -36,7 +36,7 @@ public sealed class DockerHostTests
     }
 
     [Test]
-    public void A_named_pipe()
+    public void ANamedPipe()
     {
         var host = DockerHost.Resolve("npipe:////./pipe/docker_engine_linux");
 
@@ -56,14 +56,14 @@ public sealed class DockerHostTests
     }
 
     [Test]
-    public void Tcp_with_DOCKER_TLS_VERIFY_is_refused_as_not_supported()
+    public void TcpWithDOCKERTLSVERIFYIsRefusedAsNotSupported()
     {
         var e = Assert.Throws<S3loException>(() => DockerHost.Resolve("tcp://10.0.0.1:2376", tlsVerify: "1"));
         Assert.That(e!.Message, Does.Contain("not supported").And.Contain("DOCKER_TLS_VERIFY"));
     }
 
     [Test]
-    public void A_unix_socket_ignores_DOCKER_TLS_VERIFY()
+    public void AUnixSocketIgnoresDOCKERTLSVERIFY()
     {
         Assert.That(DockerHost.Resolve("unix:///run/docker.sock", tlsVerify: "1").Kind, Is.EqualTo(DockerHostKind.UnixSocket));
     }

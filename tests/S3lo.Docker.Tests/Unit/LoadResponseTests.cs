@@ -8,7 +8,7 @@ namespace S3lo.Docker.Tests.Unit;
 public sealed class LoadResponseTests
 {
     [Test]
-    public void Loaded_ids_and_names_are_collected()
+    public void LoadedIdsAndNamesAreCollected()
     {
         var id = "sha256:" + new string('c', 64);
         var body = $"{{\"stream\":\"Loaded image ID: {id}\\n\"}}\r\n{{\"stream\":\"Loaded image: example/app:v1\\n\"}}\n";
@@ -20,7 +20,7 @@ public sealed class LoadResponseTests
     }
 
     [Test]
-    public void An_error_line_becomes_one_line_with_the_daemons_text()
+    public void AnErrorLineBecomesOneLineWithTheDaemonsText()
     {
         const string body = "{\"errorDetail\":{\"message\":\"Error processing tar file(exit status 1): unexpected EOF\"},\"error\":\"Error processing tar file(exit status 1): unexpected EOF\"}\n";
 
@@ -30,7 +30,7 @@ public sealed class LoadResponseTests
     }
 
     [Test]
-    public void A_response_that_loaded_nothing_is_an_error()
+    public void AResponseThatLoadedNothingIsAnError()
     {
         Assert.Throws<S3loException>(() => DockerClient.ParseLoadResponse("{\"status\":\"working\"}\n"u8));
     }
