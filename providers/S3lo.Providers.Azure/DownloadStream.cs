@@ -1,16 +1,14 @@
+using S3lo.Core.Streams;
 namespace S3lo.Providers.Azure;
 
 /// <summary>
 /// A download's body with its length known (the SDK's retrying stream does not expose it), so a caller
 /// can size what it reads like it would a file.
 /// </summary>
-internal sealed class DownloadStream(Stream inner, long length) : Stream
+internal sealed class DownloadStream(Stream inner, long length) : ReadOnlyStream
 {
     private long _position;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => length;
     public override long Position { get => _position; set => throw new NotSupportedException(); }
 
@@ -29,11 +27,6 @@ internal sealed class DownloadStream(Stream inner, long length) : Stream
         _position += read;
         return read;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

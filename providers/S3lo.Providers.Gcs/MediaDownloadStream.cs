@@ -1,3 +1,4 @@
+using S3lo.Core.Streams;
 namespace S3lo.Providers.Gcs;
 
 /// <summary>
@@ -6,7 +7,7 @@ namespace S3lo.Providers.Gcs;
 /// When a server ignored a Range header, the bytes before the range are skipped here. A length
 /// of -1 (no Content-Length) reads to the end of the body.
 /// </summary>
-internal sealed class MediaDownloadStream : Stream
+internal sealed class MediaDownloadStream : ReadOnlyStream
 {
     private readonly HttpResponseMessage _response;
     private readonly Stream _body;
@@ -23,13 +24,8 @@ internal sealed class MediaDownloadStream : Stream
         _skip = skip;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _length >= 0 ? _length : throw new NotSupportedException();
     public override long Position { get => _length >= 0 ? _length - _remaining : throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -45,9 +41,6 @@ internal sealed class MediaDownloadStream : Stream
         var n = _body.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
         return Account(n);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -73,11 +66,6 @@ internal sealed class MediaDownloadStream : Stream
 
     private IOException Truncated() =>
         new($"the download from {_response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Path)} ended after {_length - _remaining} of {_length} bytes");
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using S3lo.Core.Streams;
 
 namespace S3lo.Providers.Gcs;
 
@@ -9,7 +10,7 @@ namespace S3lo.Providers.Gcs;
 /// (it may verify a digest there) and the byte count matched: the SDK sends the final chunk, which
 /// is what makes the object visible, only after that.
 /// </summary>
-internal sealed class UploadSourceStream : Stream
+internal sealed class UploadSourceStream : ReadOnlyStream
 {
     private const int BlockSize = 256 * 1024;
     private readonly Stream _inner;
@@ -35,13 +36,8 @@ internal sealed class UploadSourceStream : Stream
     /// <summary>True when the caller's stream threw or had the wrong length: never retry or resume then.</summary>
     public bool SourceFailed { get; private set; }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -64,9 +60,6 @@ internal sealed class UploadSourceStream : Stream
         }
         return CopyOut(buffer);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -119,11 +112,6 @@ internal sealed class UploadSourceStream : Stream
         _blockStart += n;
         return n;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <summary>Returns the block to the pool; the caller's stream stays open (it belongs to the caller).</summary>
     protected override void Dispose(bool disposing)

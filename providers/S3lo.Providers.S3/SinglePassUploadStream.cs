@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using S3lo.Core.Streams;
 
 namespace S3lo.Providers.S3;
 
@@ -8,7 +9,7 @@ namespace S3lo.Providers.S3;
 /// fails at its end can never complete an upload. A source failure is remembered and rethrown on
 /// every later read, so the caller sees the source's own error.
 /// </summary>
-internal sealed class SinglePassUploadStream(Stream source, long length) : Stream
+internal sealed class SinglePassUploadStream(Stream source, long length) : ReadOnlyStream
 {
     private readonly byte[] _probe = new byte[1];
     private bool _ended;
@@ -16,13 +17,8 @@ internal sealed class SinglePassUploadStream(Stream source, long length) : Strea
     public long BytesRead { get; private set; }
     public Exception? SourceError { get; private set; }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => length;
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -46,9 +42,6 @@ internal sealed class SinglePassUploadStream(Stream source, long length) : Strea
             throw;
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -90,8 +83,4 @@ internal sealed class SinglePassUploadStream(Stream source, long length) : Strea
         if (SourceError is { } e) ExceptionDispatchInfo.Throw(e);
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using S3lo.Core.Errors;
+using S3lo.Core.Streams;
 
 namespace S3lo.Core.Digests;
 
@@ -8,7 +9,7 @@ namespace S3lo.Core.Digests;
 /// final bytes: a consumer that uploads what it reads can never complete an upload of wrong
 /// content, because the read that would finish it throws instead.
 /// </summary>
-public sealed class VerifyingReadStream : Stream
+public sealed class VerifyingReadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly Digest _expected;
@@ -28,13 +29,8 @@ public sealed class VerifyingReadStream : Stream
         _leaveOpen = leaveOpen;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _expectedSize >= 0 ? _expectedSize : throw new NotSupportedException();
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -42,9 +38,6 @@ public sealed class VerifyingReadStream : Stream
         var n = _inner.Read(LimitToExpected(buffer));
         return Account(buffer[..n], n);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -87,11 +80,6 @@ public sealed class VerifyingReadStream : Stream
         var actual = Digest.FromHex(_hash.GetHashAndReset());
         if (actual != _expected) throw new DigestMismatchException(_what, _expected.ToString(), actual.ToString());
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

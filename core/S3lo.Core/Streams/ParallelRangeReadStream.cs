@@ -8,7 +8,7 @@ namespace S3lo.Core.Streams;
 /// buffers) and hands the bytes out in order: one slow connection no longer bounds a download,
 /// and memory stays at <c>parallel × rangeSize</c> whatever the object's size.
 /// </summary>
-public sealed class ParallelRangeReadStream : Stream
+public sealed class ParallelRangeReadStream : ReadOnlyStream
 {
     private readonly IObjectStore _store;
     private readonly string _key;
@@ -34,16 +34,8 @@ public sealed class ParallelRangeReadStream : Stream
         FillWindow();
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _length;
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -92,11 +84,6 @@ public sealed class ParallelRangeReadStream : Stream
             throw;
         }
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

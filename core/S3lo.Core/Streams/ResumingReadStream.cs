@@ -8,7 +8,7 @@ namespace S3lo.Core.Streams;
 /// request — and reading goes on, at most <see cref="MaxResumes"/> times. The bytes handed out are
 /// exactly the object's, in order, so a verifying stream on top still checks the whole digest.
 /// </summary>
-public sealed class ResumingReadStream : Stream
+public sealed class ResumingReadStream : ReadOnlyStream
 {
     public const int MaxResumes = 5;
     private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(200);
@@ -36,17 +36,8 @@ public sealed class ResumingReadStream : Stream
     }
 
     public int Resumes => _resumes;
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _length >= 0 ? _length : throw new NotSupportedException();
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -96,11 +87,6 @@ public sealed class ResumingReadStream : Stream
 
     /// <summary>Network failures, including the stall an idle timeout reports; not errors of the content or the server's answer.</summary>
     private static bool IsCut(Exception e) => e is IOException or HttpRequestException || e.InnerException is HttpRequestException;
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

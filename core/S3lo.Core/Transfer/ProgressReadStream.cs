@@ -1,21 +1,16 @@
+using S3lo.Core.Streams;
 namespace S3lo.Core.Transfer;
 
 /// <summary>Reports the running byte count of a read-through stream (for progress bars).</summary>
-internal sealed class ProgressReadStream(Stream inner, Action<long> report) : Stream
+internal sealed class ProgressReadStream(Stream inner, Action<long> report) : ReadOnlyStream
 {
     private long _total;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => inner.Length;
     public override long Position { get => _total; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
     public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
@@ -29,11 +24,6 @@ internal sealed class ProgressReadStream(Stream inner, Action<long> report) : St
         }
         return n;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
