@@ -40,7 +40,6 @@ public sealed class BucketTransport(IObjectStoreProvider provider, BucketReferen
         var bucket = await OpenBucketAsync(image.Location, session, EndRole.Destination, ct).ConfigureAwait(false);
         var destination = session.Own(new BucketImageDestination(bucket, image.Repository, image.Tag!, clock, session.Compression));
         await destination.SnapshotTagAsync(ct).ConfigureAwait(false);
-        session.StagingDirectory ??= destination.StagingDirectory;
         return destination;
     }
 

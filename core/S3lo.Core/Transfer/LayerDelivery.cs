@@ -15,7 +15,7 @@ namespace S3lo.Core.Transfer;
 internal sealed class LayerDelivery : IAsyncDisposable
 {
     private readonly Dictionary<string, DecodedLayer> _decoded = new(StringComparer.Ordinal);
-    private readonly List<EncodedLayer> _passedThrough = [];
+    private readonly List<ProvenLayer> _passedThrough = [];
     private string? _directory;
 
     private LayerDelivery(PlatformSelector.Selection selection)
@@ -30,11 +30,11 @@ internal sealed class LayerDelivery : IAsyncDisposable
     public IReadOnlyList<PlannedImage> Images { get; private set; }
 
     /// <summary>Layers decoded here: each diff ID is proven to belong to its stored blob.</summary>
-    public IEnumerable<EncodedLayer> Decoded =>
-        _decoded.Values.Select(d => new EncodedLayer(Digest.Parse(d.Delivered.Digest), d.Original, d.Delivered.Size));
+    public IEnumerable<ProvenLayer> Decoded =>
+        _decoded.Values.Select(d => new ProvenLayer(Digest.Parse(d.Delivered.Digest), d.Original, d.Delivered.Size));
 
     /// <summary>Layers that arrive as stored, with the diff ID the config gives them (for a destination that checks it).</summary>
-    public IReadOnlyList<EncodedLayer> PassedThrough => _passedThrough;
+    public IReadOnlyList<ProvenLayer> PassedThrough => _passedThrough;
 
     public bool TryGetDecoded(string deliveredDigest, out DecodedLayer decoded) => _decoded.TryGetValue(deliveredDigest, out decoded!);
 
@@ -57,7 +57,7 @@ internal sealed class LayerDelivery : IAsyncDisposable
             var compression = MediaTypes.LayerCompressionOf(layer.MediaType);
             if (!Decodes(layer) || compression is not { } c)
             {
-                if (diffId is { } id && compression is not null) delivery._passedThrough.Add(new EncodedLayer(id, layer, null));
+                if (diffId is { } id && compression is not null) delivery._passedThrough.Add(new ProvenLayer(id, layer, null));
                 layers.Add(layer);
                 continue;
             }
@@ -68,7 +68,7 @@ internal sealed class LayerDelivery : IAsyncDisposable
                 layers.Add(delivery.Add(await delivery.DecodeToFileAsync(source, layer, c, diffId, ct).ConfigureAwait(false)));
             else
             {
-                if (diffId is { } id) delivery._passedThrough.Add(new EncodedLayer(id, layer, null));
+                if (diffId is { } id) delivery._passedThrough.Add(new ProvenLayer(id, layer, null));
                 layers.Add(layer);
             }
         }

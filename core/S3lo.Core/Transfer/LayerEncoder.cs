@@ -22,7 +22,7 @@ public sealed class LayerEncoder : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Digest, Lazy<Task<CachedLayer?>>> _reusable = new();
     private readonly ConcurrentDictionary<Digest, Descriptor> _encodedByTar = new();
-    private readonly ConcurrentBag<EncodedLayer> _layers = [];
+    private readonly ConcurrentBag<ProvenLayer> _layers = [];
     private readonly object _directoryGate = new();
     private bool _directoryCreated;
 
@@ -86,7 +86,7 @@ public sealed class LayerEncoder : IAsyncDisposable
     }
 
     /// <summary>A layer the source hands over as it was stored (compressed already), with the diff ID it checked.</summary>
-    public void RecordPassedThrough(Digest diffId, Descriptor blob) => _layers.Add(new EncodedLayer(diffId, blob, null));
+    public void RecordPassedThrough(Digest diffId, Descriptor blob) => _layers.Add(new ProvenLayer(diffId, blob, null));
 
     internal ChannelReader<Descriptor> ReadyBlobs => _ready.Reader;
 
@@ -96,13 +96,13 @@ public sealed class LayerEncoder : IAsyncDisposable
     public string? FileFor(string digest) => _files.GetValueOrDefault(digest);
 
     /// <summary>The layers of this transfer and their blobs, for the layer cache once the image is committed.</summary>
-    internal IEnumerable<EncodedLayer> Layers => _layers;
+    internal IEnumerable<ProvenLayer> Layers => _layers;
 
     internal void Add(Digest diffId, long tarSize, Descriptor blob, string path, bool offer)
     {
         _files[blob.Digest] = path;
         _encodedByTar[diffId] = blob;
-        _layers.Add(new EncodedLayer(diffId, blob, tarSize));
+        _layers.Add(new ProvenLayer(diffId, blob, tarSize));
         if (offer) _ready.Writer.TryWrite(blob);
     }
 

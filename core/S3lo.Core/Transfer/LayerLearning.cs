@@ -21,7 +21,7 @@ internal static class LayerLearning
         await RecordAsync(source.LayerCache, source.Name, proven, observer, ct).ConfigureAwait(false);
     }
 
-    private static async Task RecordAsync(ILayerCache? cache, string name, IEnumerable<EncodedLayer> layers, ITransferObserver observer, CancellationToken ct)
+    private static async Task RecordAsync(ILayerCache? cache, string name, IEnumerable<ProvenLayer> layers, ITransferObserver observer, CancellationToken ct)
     {
         if (cache is null) return;
         try

@@ -6,7 +6,7 @@ namespace S3lo.Core.Transports;
 
 /// <summary>
 /// What one command opens its ends with, and owns until it is disposed: the store and registry
-/// options per end, the platform, a staging directory, and both references (an end may depend on the
+/// options per end, the platform, the layer compression, and both references (an end may depend on the
 /// other: a registry mounts blobs from a source on the same host, an archive takes the source's name).
 /// A resource opened for one end is shared with the other (a copy inside one bucket sees one store).
 /// </summary>
@@ -32,9 +32,6 @@ public sealed class TransportSession : IAsyncDisposable
 
     /// <summary>The one platform wanted, when the command keeps one.</summary>
     public PlatformSpec? Platform { get; init; }
-
-    /// <summary>Where a source spools files the destination can move in; set by a destination that has one.</summary>
-    public string? StagingDirectory { get; set; }
 
     public StoreOptions StoreOptionsFor(EndRole role) =>
         role == EndRole.Destination && StorageClass is not null ? StoreOptions with { StorageClass = StorageClass } : StoreOptions;
