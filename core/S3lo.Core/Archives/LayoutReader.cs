@@ -16,7 +16,9 @@ internal sealed class LayoutReader(ILayoutFiles files, string? tag, string where
                 "write an image there first, e.g. 's3lo copy SOURCE oci:DIR:TAG'");
         OciLayout.CheckLayoutFile(layout, where);
         var indexBytes = await ReadSmallFileAsync(OciLayout.IndexFileName, OciLayout.MaxIndexBytes, ct).ConfigureAwait(false)
-            ?? throw new S3loException($"{where} is not an OCI image layout: it has no index.json");
+            // A layout s3lo set up for a copy that failed before its first commit: there, but empty.
+            ?? throw new NotFoundException($"{where} holds no image yet: it has no index.json",
+                "write an image there first, e.g. 's3lo copy SOURCE oci:DIR:TAG'");
         var index = OciLayout.ParseIndex(indexBytes, where);
         var entry = OciLayout.Select(index, tag, where);
         _root = await GetManifestAsync(entry, ct).ConfigureAwait(false);

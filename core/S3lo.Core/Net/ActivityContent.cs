@@ -34,7 +34,6 @@ internal sealed class ActivityContent : HttpContent
         return length >= 0;
     }
 
-
     protected override void Dispose(bool disposing)
     {
         if (disposing) _inner.Dispose();
