@@ -28,4 +28,13 @@ public sealed class LocalBucketEndpointContractTests : ImageEndpointContract
     protected override IImageDestination OpenDestination(string tag) => new BucketImageDestination(_bucket, "contract/app", tag, TimeProvider.System);
 
     protected override IImageSource OpenSource(string tag) => new BucketImageSource(_bucket, "contract/app", tag, null);
+
+    /// <summary>Nothing under the tag's folder (manifest, oci-layout, history) is written: the manifest is the commit.</summary>
+    protected override async Task AssertNothingCommittedAsync(string tag)
+    {
+        await base.AssertNothingCommittedAsync(tag);
+        var written = new List<string>();
+        await foreach (var info in _bucket.Store.ListAsync(BucketLayout.TagPrefix("contract/app", tag), None)) written.Add(info.Key);
+        Assert.That(written, Is.Empty, "nothing under the tag may be written");
+    }
 }

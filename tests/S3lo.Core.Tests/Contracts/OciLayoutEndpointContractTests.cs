@@ -1,4 +1,5 @@
 using S3lo.Core.Archives;
+using S3lo.Core.Errors;
 using S3lo.Core.Transfer;
 using S3lo.Tests.Shared.Contracts;
 
@@ -20,10 +21,15 @@ public sealed class OciLayoutEndpointContractTests : ImageEndpointContract
 
     protected override IImageSource OpenSource(string tag) => new OciLayoutSource(Layout, tag);
 
-    /// <summary>The layout may hold blobs of the failed copy, but index.json — the commit — is never written.</summary>
+    /// <summary>
+    /// The layout may hold blobs of the failed copy, but index.json — the commit — is never written, so
+    /// reading it back is "not a layout" rather than the base's not-found.
+    /// </summary>
     protected override async Task AssertNothingCommittedAsync(string tag)
     {
-        await base.AssertNothingCommittedAsync(tag);
+        await using var source = OpenSource(tag);
+        var e = Assert.ThrowsAsync<S3loException>(() => source.GetRootAsync(None));
+        Assert.That(e!.Message, Is.EqualTo($"oci:{Layout}:{tag} is not an OCI image layout: it has no index.json"));
         Assert.That(File.Exists(Path.Combine(Layout, "index.json")), Is.False, "no index.json may be written");
     }
 }
