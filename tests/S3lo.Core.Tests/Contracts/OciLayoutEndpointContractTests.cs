@@ -6,16 +6,9 @@ using S3lo.Tests.Shared.Contracts;
 namespace S3lo.Core.Tests.Contracts;
 
 /// <summary>The image endpoint contract on an OCI layout directory (<c>oci:DIR:TAG</c>), fresh per test.</summary>
-public sealed class OciLayoutEndpointContractTests : ImageEndpointContract
+public sealed class OciLayoutEndpointContractTests() : FileEndpointContract("oci-contract")
 {
-    private TempDir _dir = null!;
-    private string Layout => _dir.File("layout");
-
-    [SetUp]
-    public void CreateDirectory() => _dir = new TempDir("oci-contract");
-
-    [TearDown]
-    public void DeleteDirectory() => _dir.Dispose();
+    private string Layout => Dir.File("layout");
 
     protected override IImageDestination OpenDestination(string tag) => new OciLayoutDestination(Layout, tag);
 
