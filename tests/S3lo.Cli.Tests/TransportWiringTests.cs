@@ -42,6 +42,7 @@ public sealed class TransportWiringTests
     {
         var e = Assert.Throws<S3lo.Core.Errors.UsageException>(() => HostRegistry().Parse("ftp://x/app:1", EndRole.Source))!;
 
+        Assert.That(e.Message, Is.EqualTo("'ftp://x/app:1' has an unknown scheme"));
         Assert.That(e.Hint, Is.EqualTo("use SCHEME://BUCKET/IMAGE:TAG (s3, gs, az, local), oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], docker-daemon:NAME[:TAG] or a registry reference like ghcr.io/org/app:1"));
     }
 }

@@ -37,6 +37,7 @@ public sealed class ConcurrentArchiveWriterTests
             Assert.That(to.ExitCode, Is.EqualTo(0), to.ToString);
             return DigestOf(S3loBinary.Run("copy", singleRef, back.Ref($"single:{p}"), "--output", "json"));
         }).ToArray();
+        Assert.That(expected[0], Is.Not.EqualTo(expected[1]), "the platforms copy back as different images, or a swapped tag would not show");
 
         var results = new RunResult[Writers];
         Parallel.For(0, Writers, new ParallelOptions { MaxDegreeOfParallelism = Writers }, i =>

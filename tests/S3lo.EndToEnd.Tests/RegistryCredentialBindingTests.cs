@@ -210,13 +210,18 @@ public sealed class RealRegistryCredentialTests
 
         var sourceLoginOnly = Run("copy", open, guarded, "--src-creds", creds);
         Assert.That(sourceLoginOnly.ExitCode, Is.EqualTo(1), "--src-creds is not the destination's login: " + sourceLoginOnly);
-        Assert.That(sourceLoginOnly.StderrLines[0], Does.StartWith("error: ").And.Contain("authentication required"));
+        var guardedHost = Env("S3LO_TEST_REGISTRY_AUTH");
+        Assert.That(sourceLoginOnly.StderrLines, Has.Length.EqualTo(2), sourceLoginOnly.ToString);
+        Assert.That(sourceLoginOnly.StderrLines[0], Does.StartWith("error: ").And.EndWith($": HTTP 401 (authentication required by {guardedHost})"));
+        Assert.That(sourceLoginOnly.StderrLines[1],
+            Is.EqualTo($"hint: give credentials (--creds USER:PASSWORD, --src-creds/--dest-creds) or run 'docker login {guardedHost}'"));
 
         var toGuarded = Run("copy", open, guarded, "--creds", creds);
         Assert.That(toGuarded.ExitCode, Is.EqualTo(0), toGuarded.ToString);
 
         var fromGuarded = Run("copy", guarded, back.Ref("alpine:3"), "--src-creds", creds);
         Assert.That(fromGuarded.ExitCode, Is.EqualTo(0), fromGuarded.ToString);
+        Assert.That(StoreChecker.Tags(back.Root), Is.EqualTo(new[] { ("alpine", "3") }), "the image came back through the guarded registry");
         Assert.That(StoreChecker.Problems(back.Root), Is.Empty);
     }
 }

@@ -41,11 +41,14 @@ public sealed class TransportCopyTests
             .Select(File.ReadAllBytes).Where(b => b[0] != (byte)'{').ToList(); // all but the config and the manifest
         Assert.That(layers, Has.Count.EqualTo(3));
         Assert.That(layers.Select(b => (b[0], b[1])), Has.All.EqualTo(((byte)0x1f, (byte)0x8b)), "every layer is stored gzip, not as a plain tar");
+        Assert.That(BlobNames(copied.Root), Is.EqualTo(BlobNames(pushed.Root)), "the copy stored exactly the blobs the push stored");
 
         // Into the store the push filled: every layer is reused, nothing goes up again.
         var again = Json(S3loBinary.Run("copy", "docker-archive:" + archive, pushed.Ref("app:2"), "--output", "json"));
         Assert.That(again.GetProperty("blobsCopied").GetInt32(), Is.EqualTo(0));
+        Assert.That(again.GetProperty("digest").GetString(), Is.EqualTo(push.GetProperty("digest").GetString()));
         Assert.That(StoreChecker.Problems(copied.Root), Is.Empty);
+        Assert.That(StoreChecker.Problems(pushed.Root), Is.Empty);
     }
 
     [Test]
@@ -80,6 +83,8 @@ public sealed class TransportCopyTests
         var r = S3loBinary.Run("copy", store.Ref("app:1"), "docker-daemon:Upper/Case:1");
         Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString);
         Assert.That(r.StderrLines[0], Is.EqualTo("error: 'Upper/Case:1' is not a valid local image name"));
+        Assert.That(r.StderrLines, Is.EqualTo(new[] { r.StderrLines[0], "hint: write NAME[:TAG] in lowercase, e.g. myapp:1.0" }), "one error line and its hint");
+        Assert.That(r.Stdout, Is.Empty);
     }
 
     [Test]
@@ -110,6 +115,10 @@ public sealed class TransportCopyTests
             DockerCli.RemoveImage(local, AlpineAmd64Config);
         }
     }
+
+    /// <summary>The blob files of a local store (every one hashes to its name: <see cref="StoreChecker"/>).</summary>
+    private static string[] BlobNames(string storeRoot) =>
+        Directory.GetFiles(Path.Combine(storeRoot, "blobs", "sha256")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
 
     private static JsonElement Json(RunResult r)
     {

@@ -85,7 +85,7 @@ public class AzureStoreProviderTests
     [Test]
     public void NoCredentialsInTheEnvironmentIsTheSameError()
     {
-        using var _ = new EnvironmentScope(("AZURE_STORAGE_CONNECTION_STRING", null), ("AZURE_STORAGE_ACCOUNT", null));
+        using var _ = new EnvironmentScope().Set("AZURE_STORAGE_CONNECTION_STRING", null).Set("AZURE_STORAGE_ACCOUNT", null);
 
         var e = Assert.ThrowsAsync<S3loException>(() => new AzureStoreProvider().OpenAsync("images", new StoreOptions(), None))!;
 
@@ -96,7 +96,7 @@ public class AzureStoreProviderTests
     public async Task TheConnectionStringVariableIsUsedWhenSet()
     {
         var name = NewContainer();
-        using var _ = new EnvironmentScope(("AZURE_STORAGE_CONNECTION_STRING", Azurite.ConnectionString), ("AZURE_STORAGE_ACCOUNT", "ignored"));
+        using var _ = new EnvironmentScope().Set("AZURE_STORAGE_CONNECTION_STRING", Azurite.ConnectionString).Set("AZURE_STORAGE_ACCOUNT", "ignored");
 
         await using var store = await new AzureStoreProvider().OpenAsync(name, new StoreOptions { CreateIfMissing = true }, None);
         await store.PutAsync("k", new MemoryStream([7]), 1, PutOptions.Metadata, None);
@@ -172,27 +172,8 @@ public class AzureStoreProviderTests
     [Test]
     public void SettingsTreatBlankVariablesAsUnset()
     {
-        using var _ = new EnvironmentScope(("AZURE_STORAGE_CONNECTION_STRING", "  "), ("AZURE_STORAGE_ACCOUNT", "acct"));
+        using var _ = new EnvironmentScope().Set("AZURE_STORAGE_CONNECTION_STRING", "  ").Set("AZURE_STORAGE_ACCOUNT", "acct");
 
         Assert.That(AzureSettings.FromEnvironment(), Is.EqualTo(new AzureSettings(null, "acct")));
-    }
-
-    private sealed class EnvironmentScope : IDisposable
-    {
-        private readonly List<(string Name, string? Value)> _saved = [];
-
-        public EnvironmentScope(params (string Name, string? Value)[] variables)
-        {
-            foreach (var (name, value) in variables)
-            {
-                _saved.Add((name, Environment.GetEnvironmentVariable(name)));
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var (name, value) in _saved) Environment.SetEnvironmentVariable(name, value);
-        }
     }
 }

@@ -26,19 +26,22 @@ public sealed class ConcurrentMultipartTests : BucketTest
     }
 
     /// <summary>Hands out its bytes, pausing once at <c>pauseAt</c> until <c>resume</c> completes.</summary>
-    private sealed class GatedStream(byte[] data, int pauseAt, Task resume) : Stream
+    private sealed class GatedStream(byte[] data, int pauseAt, Task resume) : ReadOnlyTestStream
     {
         private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _position;
 
         public Task Paused => _paused.Task;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
         public override long Length => data.Length;
         public override long Position { get => _position; set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override int Read(Span<byte> buffer)
+        {
+            var bytes = new byte[buffer.Length];
+            var n = ReadAsync(bytes).AsTask().GetAwaiter().GetResult();
+            bytes.AsSpan(0, n).CopyTo(buffer);
+            return n;
+        }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -53,10 +56,5 @@ public sealed class ConcurrentMultipartTests : BucketTest
             _position += n;
             return n;
         }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -13,17 +13,13 @@ namespace S3lo.Providers.S3.Tests;
 /// </summary>
 public sealed class NetworkFaultTests : BucketTest
 {
-    private string? _savedIdle;
+    private EnvironmentScope _environment = null!;
 
     [SetUp]
-    public void ShortIdleTimeout()
-    {
-        _savedIdle = Environment.GetEnvironmentVariable("S3LO_IDLE_TIMEOUT");
-        Environment.SetEnvironmentVariable("S3LO_IDLE_TIMEOUT", "2s");
-    }
+    public void ShortIdleTimeout() => _environment = new EnvironmentScope().Set("S3LO_IDLE_TIMEOUT", "2s");
 
     [TearDown]
-    public void RestoreIdleTimeout() => Environment.SetEnvironmentVariable("S3LO_IDLE_TIMEOUT", _savedIdle);
+    public void RestoreIdleTimeout() => _environment.Dispose();
 
     private async Task<S3ObjectStore> ThroughAsync(FaultProxy proxy) =>
         (S3ObjectStore)await new S3StoreProvider().OpenAsync(Bucket, new StoreOptions { Endpoint = proxy.BaseUri.ToString() }, None);

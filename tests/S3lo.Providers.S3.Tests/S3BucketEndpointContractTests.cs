@@ -1,15 +1,16 @@
 using S3lo.Core.Bucket;
-using S3lo.Core.Transfer;
 using S3lo.Providers.S3.Tests.Support;
 using S3lo.Tests.Shared.Contracts;
 
 namespace S3lo.Providers.S3.Tests;
 
 /// <summary>The image endpoint contract on a bucket on the Ceph RGW: a fresh S3 bucket per test.</summary>
-public sealed class S3BucketEndpointContractTests : ImageEndpointContract
+public sealed class S3BucketEndpointContractTests : BucketEndpointContract
 {
     private string _name = "";
     private ImageBucket _bucket = null!;
+
+    protected override ImageBucket Bucket => _bucket;
 
     [SetUp]
     public async Task CreateBucket()
@@ -25,8 +26,4 @@ public sealed class S3BucketEndpointContractTests : ImageEndpointContract
         if (_bucket is not null) await _bucket.DisposeAsync();
         if (_name.Length > 0) await RgwServer.DeleteBucketAsync(_name);
     }
-
-    protected override IImageDestination OpenDestination(string tag) => new BucketImageDestination(_bucket, "contract/app", tag, TimeProvider.System);
-
-    protected override IImageSource OpenSource(string tag) => new BucketImageSource(_bucket, "contract/app", tag, null);
 }

@@ -15,20 +15,14 @@ public enum EndFailure
 /// which no real server can be made to do on demand), or fails at its end as a digest-verifying
 /// stream does on a mismatch.
 /// </summary>
-public sealed class SourceStream(byte[] data, long failAfter = -1, EndFailure atEnd = EndFailure.None, int maxChunk = int.MaxValue) : Stream
+public sealed class SourceStream(byte[] data, long failAfter = -1, EndFailure atEnd = EndFailure.None, int maxChunk = int.MaxValue) : ReadOnlyTestStream
 {
     private int _position;
 
     public int Reads { get; private set; }
     public bool EndReached { get; private set; }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -43,18 +37,4 @@ public sealed class SourceStream(byte[] data, long failAfter = -1, EndFailure at
         if (n == 0) EndReached = true;
         return n;
     }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Read(buffer.Span));
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -5,7 +5,6 @@ using S3lo.Core.Bucket;
 using S3lo.Core.Oci;
 using S3lo.Core.Tests.Support;
 using S3lo.Core.Transfer;
-using S3lo.Providers.Local;
 
 namespace S3lo.Core.Tests.Archives;
 
@@ -14,42 +13,15 @@ namespace S3lo.Core.Tests.Archives;
 /// layers and blobs nothing points to are dropped, what cannot be parsed is carried whole.
 /// </summary>
 [TestFixture]
-public class OciArchiveCarryOverTests
+public class OciArchiveCarryOverTests() : ArchiveFixture("carry-over")
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-    private TempDir _temp = null!;
-    private ImageBucket _bucket = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _temp = new TempDir("carry-over");
-        _bucket = new ImageBucket(new LocalObjectStore(_temp.Sub("bucket")));
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _bucket.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    private string PathIn(string name) => Path.Combine(_temp.Path, name);
-
-    private static async Task<TransferReport> CopyAsync(IImageSource source, IImageDestination destination)
-    {
-        await using (source)
-        await using (destination)
-            return await new TransferEngine().TransferAsync(source, destination, new TransferOptions { Concurrency = 4 }, None);
-    }
-
     private Task<TransferReport> CopyToArchiveAsync(string repository, string archive, string tag) =>
-        CopyAsync(new BucketImageSource(_bucket, repository, "v1", null), new OciArchiveDestination(archive, tag));
+        CopyAsync(new BucketImageSource(Bucket, repository, "v1", null), new OciArchiveDestination(archive, tag), concurrency: 4);
 
     private async Task<ManifestBlob> PutSingleAsync(string repository, string seed)
     {
-        var image = await LayoutTestImages.PutImageAsync(_bucket, "linux", "amd64", null, seed);
-        await new ImageBuilder(_bucket).TagAsync(repository, "v1", image);
+        var image = await LayoutTestImages.PutImageAsync(Bucket, "linux", "amd64", null, seed);
+        await new ImageBuilder(Bucket).TagAsync(repository, "v1", image);
         return image;
     }
 
@@ -71,7 +43,7 @@ public class OciArchiveCarryOverTests
     private async Task AssertReadsBackAsync(string archive, string tag, string digest)
     {
         var back = PathIn("back-" + tag + "-" + Guid.NewGuid().ToString("N")[..6]);
-        var report = await CopyAsync(new OciArchiveSource(archive, tag), new OciLayoutDestination(back, tag));
+        var report = await CopyAsync(new OciArchiveSource(archive, tag), new OciLayoutDestination(back, tag), concurrency: 4);
         Assert.That(report.Digest.ToString(), Is.EqualTo(digest), tag);
     }
 
@@ -79,7 +51,7 @@ public class OciArchiveCarryOverTests
     public async Task ReplacingATagDropsItsOldBlobsAndKeepsExactlyWhatTheOtherTagsReach()
     {
         var a = await PutSingleAsync("a", "image A");
-        var b = await LayoutTestImages.PutMultiArchAsync(_bucket, "b", "v1", "image B"); // nested: index → manifests
+        var b = await LayoutTestImages.PutMultiArchAsync(Bucket, "b", "v1", "image B"); // nested: index → manifests
         var c = await PutSingleAsync("c", "image C");
         // What B and C are, each alone in an archive: the combined one must hold exactly their union.
         await CopyToArchiveAsync("b", PathIn("b-only.tar"), "y");

@@ -3,51 +3,19 @@ using System.Text;
 using S3lo.Core.Archives;
 using S3lo.Core.Bucket;
 using S3lo.Core.Errors;
-using S3lo.Core.Oci;
 using S3lo.Core.Tests.Support;
-using S3lo.Core.Transfer;
-using S3lo.Providers.Local;
 
 namespace S3lo.Core.Tests.Archives;
 
 [TestFixture]
-public class OciArchiveTests
+public class OciArchiveTests() : ArchiveFixture("archive")
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-    private static readonly PlatformSpec Amd64 = PlatformSpec.Parse("linux/amd64");
-    private TempDir _temp = null!;
-    private ImageBucket _fixture = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _temp = new TempDir("archive");
-        _fixture = new ImageBucket(new LocalObjectStore(FixtureStore.CopyTo(_temp.Sub("fixture"))));
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _fixture.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    private static async Task<TransferReport> CopyAsync(IImageSource source, IImageDestination destination, PlatformSpec? platform = null, int concurrency = 8)
-    {
-        await using (source)
-        await using (destination)
-            return await new TransferEngine().TransferAsync(source, destination,
-                new TransferOptions { Platform = platform, PlatformIsExplicit = platform is not null, Concurrency = concurrency }, None);
-    }
-
-    private string PathIn(string name) => Path.Combine(_temp.Path, name);
-
     [Test]
     public async Task OciDirToOciArchiveToOciDirKeepsEveryBlobAndTheIndex()
     {
-        var index = await LayoutTestImages.PutMultiArchAsync(_fixture, "multi", "v1", "roundtrip");
+        var index = await LayoutTestImages.PutMultiArchAsync(Fixture, "multi", "v1", "roundtrip");
         var first = PathIn("first");
-        await CopyAsync(new BucketImageSource(_fixture, "multi", "v1", null), new OciLayoutDestination(first, "v1"));
+        await CopyAsync(new BucketImageSource(Fixture, "multi", "v1", null), new OciLayoutDestination(first, "v1"));
 
         var archive = PathIn("image.tar");
         var report = await CopyAsync(new OciLayoutSource(first, "v1"), new OciArchiveDestination(archive, "v1"));
@@ -69,8 +37,8 @@ public class OciArchiveTests
     {
         var a = PathIn("a.tar");
         var b = PathIn("b.tar");
-        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(a, "latest"), Amd64, concurrency: 1);
-        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(b, "latest"), Amd64, concurrency: 1);
+        await CopyAsync(new BucketImageSource(Fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(a, "latest"), Amd64, concurrency: 1);
+        await CopyAsync(new BucketImageSource(Fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(b, "latest"), Amd64, concurrency: 1);
         Assert.That(File.ReadAllBytes(a), Is.EqualTo(File.ReadAllBytes(b)), "same image, same bytes");
 
         var names = new List<string>();
@@ -96,12 +64,12 @@ public class OciArchiveTests
     [Test]
     public async Task ASecondTagJoinsTheArchiveAndAReusedTagMovesToTheNewImage()
     {
-        var multi = await LayoutTestImages.PutMultiArchAsync(_fixture, "multi", "v1", "join");
+        var multi = await LayoutTestImages.PutMultiArchAsync(Fixture, "multi", "v1", "join");
         var archive = PathIn("joined.tar");
-        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(archive, "one"), Amd64);
-        await CopyAsync(new BucketImageSource(_fixture, "multi", "v1", null), new OciArchiveDestination(archive, "two"));
-        await CopyAsync(new BucketImageSource(_fixture, "multi", "v1", null), new OciArchiveDestination(archive, "three"));
-        var reused = await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(archive, "two"), Amd64);
+        await CopyAsync(new BucketImageSource(Fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(archive, "one"), Amd64);
+        await CopyAsync(new BucketImageSource(Fixture, "multi", "v1", null), new OciArchiveDestination(archive, "two"));
+        await CopyAsync(new BucketImageSource(Fixture, "multi", "v1", null), new OciArchiveDestination(archive, "three"));
+        var reused = await CopyAsync(new BucketImageSource(Fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(archive, "two"), Amd64);
 
         Assert.That(reused.Digest.ToString(), Is.EqualTo(FixtureStore.Amd64ManifestDigest));
         foreach (var (tag, digest) in new[] { ("one", FixtureStore.Amd64ManifestDigest), ("two", FixtureStore.Amd64ManifestDigest), ("three", multi.Digest.ToString()) })
@@ -117,14 +85,14 @@ public class OciArchiveTests
     {
         var archive = PathIn("out.tar");
         File.WriteAllText(archive, "an older archive stays as it was");
-        var image = await LayoutTestImages.PutImageAsync(_fixture, "linux", "amd64", null, "fail", layers: 4);
-        await new ImageBuilder(_fixture).TagAsync("fail", "v1", image);
+        var image = await LayoutTestImages.PutImageAsync(Fixture, "linux", "amd64", null, "fail", layers: 4);
+        await new ImageBuilder(Fixture).TagAsync("fail", "v1", image);
 
         Assert.ThrowsAsync<IOException>(() => CopyAsync(
-            new FailingImageSource(new BucketImageSource(_fixture, "fail", "v1", null), image.Manifest!.Layers[2].Digest), new OciArchiveDestination(archive, "v1")));
+            new FailingImageSource(new BucketImageSource(Fixture, "fail", "v1", null), image.Manifest!.Layers[2].Digest), new OciArchiveDestination(archive, "v1")));
 
         Assert.That(File.ReadAllText(archive), Is.EqualTo("an older archive stays as it was"));
-        Assert.That(Directory.GetFiles(_temp.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "out.tar" }), "no FILE.tmp, no spool files");
+        Assert.That(Directory.GetFiles(Temp.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "out.tar" }), "no FILE.tmp, no spool files");
     }
 
     [Test]
@@ -135,7 +103,7 @@ public class OciArchiveTests
         var archive = PathIn("out.tar");
         File.CreateSymbolicLink(archive + ".tmp", victim);
 
-        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(archive, "v1"), Amd64);
+        await CopyAsync(new BucketImageSource(Fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciArchiveDestination(archive, "v1"), Amd64);
 
         Assert.That(File.ReadAllText(victim), Is.EqualTo("precious"));
         await using var source = new OciArchiveSource(archive, "v1");
@@ -145,10 +113,10 @@ public class OciArchiveTests
     [Test]
     public async Task ConcurrentBlobsAreSpooledAndAllEndUpInTheArchive()
     {
-        var image = await LayoutTestImages.PutImageAsync(_fixture, "linux", "amd64", null, "many", layers: 12);
-        await new ImageBuilder(_fixture).TagAsync("many", "v1", image);
+        var image = await LayoutTestImages.PutImageAsync(Fixture, "linux", "amd64", null, "many", layers: 12);
+        await new ImageBuilder(Fixture).TagAsync("many", "v1", image);
         var archive = PathIn("many.tar");
-        var report = await CopyAsync(new BucketImageSource(_fixture, "many", "v1", null), new OciArchiveDestination(archive, "v1"), concurrency: 16);
+        var report = await CopyAsync(new BucketImageSource(Fixture, "many", "v1", null), new OciArchiveDestination(archive, "v1"), concurrency: 16);
         Assert.That(report.BlobsCopied, Is.EqualTo(13));
 
         await using var source = new OciArchiveSource(archive, "v1");
@@ -159,7 +127,7 @@ public class OciArchiveTests
             await using var stream = await source.OpenBlobAsync(blob, None);
             Assert.That(Sha.Of(await Bytes.ReadAllAsync(stream)), Is.EqualTo(blob.Digest));
         }
-        Assert.That(Directory.GetFiles(_temp.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "many.tar" }));
+        Assert.That(Directory.GetFiles(Temp.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "many.tar" }));
     }
 
     [TestCase("../evil")]
@@ -179,7 +147,7 @@ public class OciArchiveTests
     {
         // What GNU tar and other writers produce: "./" prefixes, pax headers, entries that are not blobs.
         var layout = PathIn("layout");
-        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciLayoutDestination(layout, "latest"), Amd64);
+        await CopyAsync(new BucketImageSource(Fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciLayoutDestination(layout, "latest"), Amd64);
         var archive = PathIn("pax.tar");
         await using (var output = File.Create(archive))
         await using (var writer = new TarWriter(output, TarEntryFormat.Pax))
@@ -226,7 +194,7 @@ public class OciArchiveTests
     private async Task<string> FixtureArchiveAsync(string? extra = null)
     {
         var layout = PathIn("layout-" + Guid.NewGuid().ToString("N")[..6]);
-        await CopyAsync(new BucketImageSource(_fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciLayoutDestination(layout, "latest"), Amd64);
+        await CopyAsync(new BucketImageSource(Fixture, FixtureStore.Repository, FixtureStore.Tag, null), new OciLayoutDestination(layout, "latest"), Amd64);
         var archive = layout + ".tar";
         await using var output = File.Create(archive);
         await using var writer = new TarWriter(output, TarEntryFormat.Pax);

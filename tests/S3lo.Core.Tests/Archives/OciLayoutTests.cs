@@ -7,43 +7,13 @@ using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Tests.Support;
 using S3lo.Core.Transfer;
-using S3lo.Providers.Local;
 
 namespace S3lo.Core.Tests.Archives;
 
 [TestFixture]
-public class OciLayoutTests
+public class OciLayoutTests() : ArchiveFixture("layout")
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-    private static readonly PlatformSpec Amd64 = PlatformSpec.Parse("linux/amd64");
-    private TempDir _temp = null!;
-    private ImageBucket _fixture = null!;
-    private ImageBucket _bucket = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _temp = new TempDir("layout");
-        _fixture = new ImageBucket(new LocalObjectStore(FixtureStore.CopyTo(_temp.Sub("fixture"))));
-        _bucket = new ImageBucket(new LocalObjectStore(_temp.Sub("bucket")));
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _fixture.DisposeAsync();
-        await _bucket.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    private static async Task<TransferReport> CopyAsync(IImageSource source, IImageDestination destination, PlatformSpec? platform = null)
-    {
-        await using (source)
-        await using (destination)
-            return await new TransferEngine().TransferAsync(source, destination, new TransferOptions { Platform = platform, PlatformIsExplicit = platform is not null }, None);
-    }
-
-    private BucketImageSource FixtureAlpine() => new(_fixture, FixtureStore.Repository, FixtureStore.Tag, null);
+    private BucketImageSource FixtureAlpine() => new(Fixture, FixtureStore.Repository, FixtureStore.Tag, null);
 
     private static JsonArray IndexEntries(string layout) =>
         JsonNode.Parse(File.ReadAllBytes(Path.Combine(layout, "index.json")))!["manifests"]!.AsArray();
@@ -53,8 +23,8 @@ public class OciLayoutTests
     [Test]
     public async Task BucketToOciDirToBucketKeepsTheManifestByteExact()
     {
-        var layout = Path.Combine(_temp.Path, "layout");
-        var original = await _fixture.ReadAllAsync(BucketLayout.BlobKey(Digest.Parse(FixtureStore.Amd64ManifestDigest)), None);
+        var layout = PathIn("layout");
+        var original = await Fixture.ReadAllAsync(BucketLayout.BlobKey(Digest.Parse(FixtureStore.Amd64ManifestDigest)), None);
 
         var report = await CopyAsync(FixtureAlpine(), new OciLayoutDestination(layout, "3.20"), Amd64);
         Assert.That(report.Digest.ToString(), Is.EqualTo(FixtureStore.Amd64ManifestDigest));
@@ -74,20 +44,20 @@ public class OciLayoutTests
         foreach (var blob in Directory.GetFiles(Path.Combine(layout, "blobs", "sha256")))
             Assert.That(Sha.OfFile(blob), Is.EqualTo("sha256:" + Path.GetFileName(blob)));
 
-        var back = await CopyAsync(new OciLayoutSource(layout, "3.20"), new BucketImageDestination(_bucket, "back/alpine", "v1", TimeProvider.System));
+        var back = await CopyAsync(new OciLayoutSource(layout, "3.20"), new BucketImageDestination(Bucket, "back/alpine", "v1", TimeProvider.System));
         Assert.That(back.Digest.ToString(), Is.EqualTo(FixtureStore.Amd64ManifestDigest));
-        var record = await _bucket.ReadTagAsync("back/alpine", "v1", None);
+        var record = await Bucket.ReadTagAsync("back/alpine", "v1", None);
         Assert.That(record!.Manifest.Bytes, Is.EqualTo(original), "manifest bytes survive both hops exactly");
-        Assert.That(await _bucket.HasBlobAsync(Digest.Parse(FixtureStore.Amd64LayerDigest), new FileInfo(Path.Combine(layout, "blobs", "sha256", FixtureStore.Amd64LayerDigest[7..])).Length, None), Is.True);
+        Assert.That(await Bucket.HasBlobAsync(Digest.Parse(FixtureStore.Amd64LayerDigest), new FileInfo(Path.Combine(layout, "blobs", "sha256", FixtureStore.Amd64LayerDigest[7..])).Length, None), Is.True);
     }
 
     [Test]
     public async Task AMultiArchIndexGoesThroughAnOciDirWholeWithItsDigest()
     {
-        var index = await LayoutTestImages.PutMultiArchAsync(_fixture, "multi", "v1", "multi");
-        var layout = Path.Combine(_temp.Path, "layout");
+        var index = await LayoutTestImages.PutMultiArchAsync(Fixture, "multi", "v1", "multi");
+        var layout = PathIn("layout");
 
-        var report = await CopyAsync(new BucketImageSource(_fixture, "multi", "v1", null), new OciLayoutDestination(layout, "v1"));
+        var report = await CopyAsync(new BucketImageSource(Fixture, "multi", "v1", null), new OciLayoutDestination(layout, "v1"));
         Assert.That(report.Digest, Is.EqualTo(index.Digest));
         Assert.That(report.Platforms, Is.EquivalentTo(new[] { "linux/amd64", "linux/arm64/v8" }));
         var entry = IndexEntries(layout).Single()!;
@@ -95,24 +65,24 @@ public class OciLayoutTests
         foreach (var child in index.Index!.Manifests)
             Assert.That(File.Exists(Path.Combine(layout, "blobs", "sha256", child.Digest[7..])), Is.True, $"child manifest {child.Digest} is a blob");
 
-        await CopyAsync(new OciLayoutSource(layout, "v1"), new BucketImageDestination(_bucket, "multi", "copied", TimeProvider.System));
-        var record = await _bucket.ReadTagAsync("multi", "copied", None);
+        await CopyAsync(new OciLayoutSource(layout, "v1"), new BucketImageDestination(Bucket, "multi", "copied", TimeProvider.System));
+        var record = await Bucket.ReadTagAsync("multi", "copied", None);
         Assert.That(record!.Manifest.Bytes, Is.EqualTo(index.Bytes));
 
         // One platform out of the layout: the platform's manifest, single-arch.
-        var arm = await CopyAsync(new OciLayoutSource(layout, "v1"), new BucketImageDestination(_bucket, "multi", "arm", TimeProvider.System), PlatformSpec.Parse("linux/arm64"));
+        var arm = await CopyAsync(new OciLayoutSource(layout, "v1"), new BucketImageDestination(Bucket, "multi", "arm", TimeProvider.System), PlatformSpec.Parse("linux/arm64"));
         Assert.That(arm.Digest.ToString(), Is.EqualTo(index.Index.Manifests[1].Digest));
     }
 
     [Test]
     public async Task TwoTagsShareOneLayoutAndATagWrittenAgainReplacesItsEntry()
     {
-        var layout = Path.Combine(_temp.Path, "layout");
-        var other = await LayoutTestImages.PutImageAsync(_fixture, "linux", "amd64", null, "other");
-        await new ImageBuilder(_fixture).TagAsync("other", "v1", other);
+        var layout = PathIn("layout");
+        var other = await LayoutTestImages.PutImageAsync(Fixture, "linux", "amd64", null, "other");
+        await new ImageBuilder(Fixture).TagAsync("other", "v1", other);
 
         await CopyAsync(FixtureAlpine(), new OciLayoutDestination(layout, "alpine"), Amd64);
-        await CopyAsync(new BucketImageSource(_fixture, "other", "v1", null), new OciLayoutDestination(layout, "other"));
+        await CopyAsync(new BucketImageSource(Fixture, "other", "v1", null), new OciLayoutDestination(layout, "other"));
 
         Assert.That(IndexEntries(layout).Select(RefName), Is.EqualTo(new[] { "alpine", "other" }));
         await using (var alpine = new OciLayoutSource(layout, "alpine"))
@@ -122,7 +92,7 @@ public class OciLayoutTests
 
         // "alpine" now names the other image: one entry replaced, none added.
         CommitResult? commit = null;
-        await using (var source = new BucketImageSource(_fixture, "other", "v1", null))
+        await using (var source = new BucketImageSource(Fixture, "other", "v1", null))
         await using (var destination = new OciLayoutDestination(layout, "alpine"))
             commit = (await new TransferEngine().TransferAsync(source, destination, new TransferOptions(), None)).Commit;
         Assert.That(commit.PreviousDigest?.ToString(), Is.EqualTo(FixtureStore.Amd64ManifestDigest));
@@ -141,7 +111,7 @@ public class OciLayoutTests
     [Test]
     public async Task WithoutATagTheOnlyImageIsReadAndWrittenWithoutARefName()
     {
-        var layout = Path.Combine(_temp.Path, "layout");
+        var layout = PathIn("layout");
         await CopyAsync(FixtureAlpine(), new OciLayoutDestination(layout, null), Amd64);
         Assert.That(RefName(IndexEntries(layout).Single()), Is.Null);
         await using var source = new OciLayoutSource(layout, null);
@@ -154,15 +124,15 @@ public class OciLayoutTests
     [Test]
     public async Task AFailedCopyLeavesNoPartialBlobNoIndexEntryAndNoTempFile()
     {
-        var layout = Path.Combine(_temp.Path, "layout");
+        var layout = PathIn("layout");
         await CopyAsync(FixtureAlpine(), new OciLayoutDestination(layout, "kept"), Amd64);
         var indexBefore = File.ReadAllBytes(Path.Combine(layout, "index.json"));
-        var other = await LayoutTestImages.PutImageAsync(_fixture, "linux", "amd64", null, "broken", layers: 3);
-        await new ImageBuilder(_fixture).TagAsync("broken", "v1", other);
+        var other = await LayoutTestImages.PutImageAsync(Fixture, "linux", "amd64", null, "broken", layers: 3);
+        await new ImageBuilder(Fixture).TagAsync("broken", "v1", other);
         var failing = other.Manifest!.Layers[1].Digest;
 
         Assert.ThrowsAsync<IOException>(() => CopyAsync(
-            new FailingImageSource(new BucketImageSource(_fixture, "broken", "v1", null), failing), new OciLayoutDestination(layout, "broken")));
+            new FailingImageSource(new BucketImageSource(Fixture, "broken", "v1", null), failing), new OciLayoutDestination(layout, "broken")));
 
         Assert.That(File.Exists(Path.Combine(layout, "blobs", "sha256", failing[7..])), Is.False, "no blob under its final name");
         Assert.That(File.Exists(Path.Combine(layout, "blobs", "sha256", other.Digest.Hex)), Is.False, "no manifest of the failed image");
@@ -175,7 +145,7 @@ public class OciLayoutTests
     [Test]
     public async Task AFailedFirstCopyIntoANewLayoutWritesNoIndex()
     {
-        var layout = Path.Combine(_temp.Path, "layout");
+        var layout = PathIn("layout");
         Assert.ThrowsAsync<IOException>(() => CopyAsync(new FailingImageSource(FixtureAlpine(), FixtureStore.Amd64LayerDigest), new OciLayoutDestination(layout, "x"), Amd64));
         Assert.That(File.Exists(Path.Combine(layout, "index.json")), Is.False);
         Assert.That(File.Exists(Path.Combine(layout, "blobs", "sha256", FixtureStore.Amd64LayerDigest[7..])), Is.False);
@@ -216,7 +186,7 @@ public class OciLayoutTests
     public async Task ABlobsDirectoryThatIsASymlinkOutOfTheLayoutIsRefusedForReadingAndWriting()
     {
         var layout = await WriteFixtureLayoutAsync();
-        var outside = _temp.Sub("outside");
+        var outside = Temp.Sub("outside");
         Directory.Move(Path.Combine(layout, "blobs"), Path.Combine(outside, "blobs"));
         Directory.CreateSymbolicLink(Path.Combine(layout, "blobs"), Path.Combine(outside, "blobs"));
 
@@ -231,12 +201,12 @@ public class OciLayoutTests
     {
         var layout = await WriteFixtureLayoutAsync();
         var config = Path.Combine(layout, "blobs", "sha256", FixtureStore.Amd64ConfigDigest[7..]);
-        var moved = Path.Combine(_temp.Path, "config-elsewhere");
+        var moved = PathIn("config-elsewhere");
         File.Move(config, moved);
         File.CreateSymbolicLink(config, moved);
-        var error = Assert.ThrowsAsync<S3loException>(() => CopyAsync(new OciLayoutSource(layout, "v1"), new BucketImageDestination(_bucket, "a", "b", TimeProvider.System)));
+        var error = Assert.ThrowsAsync<S3loException>(() => CopyAsync(new OciLayoutSource(layout, "v1"), new BucketImageDestination(Bucket, "a", "b", TimeProvider.System)));
         Assert.That(error!.Message, Does.Contain("symlink"));
-        Assert.That(await _bucket.ReadTagAsync("a", "b", None), Is.Null);
+        Assert.That(await Bucket.ReadTagAsync("a", "b", None), Is.Null);
     }
 
     [Test]
@@ -260,7 +230,7 @@ public class OciLayoutTests
         await using (var source = new OciLayoutSource(layout, "v1"))
             Assert.That(Assert.ThrowsAsync<S3loException>(() => source.GetRootAsync(None))!.Message, Does.Contain("not an OCI image index"));
 
-        await using (var missing = new OciLayoutSource(Path.Combine(_temp.Path, "nothing-here"), "v1"))
+        await using (var missing = new OciLayoutSource(PathIn("nothing-here"), "v1"))
             Assert.ThrowsAsync<NotFoundException>(() => missing.GetRootAsync(None));
     }
 
@@ -280,7 +250,7 @@ public class OciLayoutTests
     [Test]
     public async Task ANonEmptyDirectoryThatIsNotALayoutIsNotWrittenInto()
     {
-        var directory = _temp.Sub("home");
+        var directory = Temp.Sub("home");
         File.WriteAllText(Path.Combine(directory, "notes.txt"), "mine");
         var error = Assert.ThrowsAsync<S3loException>(() => CopyAsync(FixtureAlpine(), new OciLayoutDestination(directory, "v1"), Amd64));
         Assert.That(error!.Message, Does.Contain("not empty and not an OCI image layout"));
@@ -290,7 +260,7 @@ public class OciLayoutTests
     [Test]
     public async Task CopyingTheSameImageAgainSkipsEveryBlobAndReportsUnchanged()
     {
-        var layout = Path.Combine(_temp.Path, "layout");
+        var layout = PathIn("layout");
         await CopyAsync(FixtureAlpine(), new OciLayoutDestination(layout, "v1"), Amd64);
         var again = await CopyAsync(FixtureAlpine(), new OciLayoutDestination(layout, "v1"), Amd64);
         Assert.That(again.BlobsCopied, Is.Zero);
@@ -302,7 +272,7 @@ public class OciLayoutTests
 
     private async Task<string> WriteFixtureLayoutAsync()
     {
-        var layout = Path.Combine(_temp.Path, "layout-" + Guid.NewGuid().ToString("N")[..6]);
+        var layout = PathIn("layout-" + Guid.NewGuid().ToString("N")[..6]);
         await CopyAsync(FixtureAlpine(), new OciLayoutDestination(layout, "v1"), Amd64);
         return layout;
     }

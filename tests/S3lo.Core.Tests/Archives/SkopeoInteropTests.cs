@@ -4,18 +4,13 @@ using S3lo.Core.Bucket;
 using S3lo.Core.Digests;
 using S3lo.Core.Oci;
 using S3lo.Core.Tests.Support;
-using S3lo.Core.Transfer;
-using S3lo.Providers.Local;
 
 namespace S3lo.Core.Tests.Archives;
 
 /// <summary>What s3lo writes to oci: and oci-archive: is what skopeo reads, and the other way round, with the same digests.</summary>
 [TestFixture]
-public class SkopeoInteropTests
+public class SkopeoInteropTests() : ArchiveFixture("skopeo")
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-    private TempDir _temp = null!;
-    private ImageBucket _bucket = null!;
     private ManifestBlob _index = null!;
 
     [OneTimeSetUp]
@@ -27,31 +22,13 @@ public class SkopeoInteropTests
     [SetUp]
     public async Task SetUp()
     {
-        _temp = new TempDir("skopeo");
-        _bucket = new ImageBucket(new LocalObjectStore(_temp.Sub("bucket")));
-        _index = await LayoutTestImages.PutMultiArchAsync(_bucket, "app", "v1", "skopeo-" + Guid.NewGuid().ToString("N"));
+        _index = await LayoutTestImages.PutMultiArchAsync(Bucket, "app", "v1", "skopeo-" + Guid.NewGuid().ToString("N"));
     }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _bucket.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    private static async Task<TransferReport> CopyAsync(IImageSource source, IImageDestination destination)
-    {
-        await using (source)
-        await using (destination)
-            return await new TransferEngine().TransferAsync(source, destination, new TransferOptions(), None);
-    }
-
-    private string PathIn(string name) => Path.Combine(_temp.Path, name);
 
     private async Task<string> S3loLayoutAsync(string tag)
     {
         var layout = PathIn("s3lo-layout");
-        await CopyAsync(new BucketImageSource(_bucket, "app", "v1", null), new OciLayoutDestination(layout, tag));
+        await CopyAsync(new BucketImageSource(Bucket, "app", "v1", null), new OciLayoutDestination(layout, tag));
         return layout;
     }
 
@@ -75,7 +52,7 @@ public class SkopeoInteropTests
     public async Task SkopeoReadsAnOciArchiveWrittenByS3lo()
     {
         var archive = PathIn("s3lo.tar");
-        await CopyAsync(new BucketImageSource(_bucket, "app", "v1", null), new OciArchiveDestination(archive, "v1"));
+        await CopyAsync(new BucketImageSource(Bucket, "app", "v1", null), new OciArchiveDestination(archive, "v1"));
 
         Assert.That(Skopeo.RawDigest($"oci-archive:{archive}:v1"), Is.EqualTo(_index.Digest.ToString()));
         var other = PathIn("other");
@@ -97,14 +74,14 @@ public class SkopeoInteropTests
         Skopeo.Run("copy", "--all", $"oci:{layout}:v1", $"oci:{directory}:t2");
         Skopeo.Run("copy", "--all", $"oci:{layout}:v1", $"oci:{directory}:t3");
 
-        var fromTagged = await CopyAsync(new OciArchiveSource(tagged, "t1"), new BucketImageDestination(_bucket, "back", "tagged", TimeProvider.System));
-        var fromUntagged = await CopyAsync(new OciArchiveSource(untagged, null), new BucketImageDestination(_bucket, "back", "untagged", TimeProvider.System));
-        var fromDirectory = await CopyAsync(new OciLayoutSource(directory, "t3"), new BucketImageDestination(_bucket, "back", "dir", TimeProvider.System));
+        var fromTagged = await CopyAsync(new OciArchiveSource(tagged, "t1"), new BucketImageDestination(Bucket, "back", "tagged", TimeProvider.System));
+        var fromUntagged = await CopyAsync(new OciArchiveSource(untagged, null), new BucketImageDestination(Bucket, "back", "untagged", TimeProvider.System));
+        var fromDirectory = await CopyAsync(new OciLayoutSource(directory, "t3"), new BucketImageDestination(Bucket, "back", "dir", TimeProvider.System));
 
         Assert.That(new[] { fromTagged.Digest, fromUntagged.Digest, fromDirectory.Digest }, Has.All.EqualTo(_index.Digest));
         Assert.That(fromTagged.Platforms, Is.EquivalentTo(new[] { "linux/amd64", "linux/arm64/v8" }));
         foreach (var tag in new[] { "tagged", "untagged", "dir" })
-            Assert.That((await _bucket.ReadTagAsync("back", tag, None))!.Manifest.Bytes, Is.EqualTo(_index.Bytes), tag);
+            Assert.That((await Bucket.ReadTagAsync("back", tag, None))!.Manifest.Bytes, Is.EqualTo(_index.Bytes), tag);
     }
 
     [Test]
@@ -113,7 +90,7 @@ public class SkopeoInteropTests
         var layout = await S3loLayoutAsync("v1");
         var shared = PathIn("shared");
         Skopeo.Run("copy", "--all", $"oci:{layout}:v1", $"oci:{shared}:from-skopeo");
-        await CopyAsync(new BucketImageSource(_bucket, "app", "v1", null), new OciLayoutDestination(shared, "from-s3lo"));
+        await CopyAsync(new BucketImageSource(Bucket, "app", "v1", null), new OciLayoutDestination(shared, "from-s3lo"));
 
         Assert.That(Skopeo.RawDigest($"oci:{shared}:from-skopeo"), Is.EqualTo(_index.Digest.ToString()));
         Assert.That(Skopeo.RawDigest($"oci:{shared}:from-s3lo"), Is.EqualTo(_index.Digest.ToString()));
@@ -126,7 +103,7 @@ public class SkopeoInteropTests
     private List<string> ArmLayers()
     {
         var arm = _index.Index!.Manifests[1];
-        var bytes = _bucket.ReadAllAsync(BucketLayout.BlobKey(Digest.Parse(arm.Digest)), None).GetAwaiter().GetResult();
+        var bytes = Bucket.ReadAllAsync(BucketLayout.BlobKey(Digest.Parse(arm.Digest)), None).GetAwaiter().GetResult();
         return ManifestBlob.Parse(bytes, "arm64 manifest").Manifest!.Layers.Select(l => l.Digest).ToList();
     }
 }

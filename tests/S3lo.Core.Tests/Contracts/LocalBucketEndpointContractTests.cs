@@ -1,15 +1,16 @@
 using S3lo.Core.Bucket;
-using S3lo.Core.Transfer;
 using S3lo.Providers.Local;
 using S3lo.Tests.Shared.Contracts;
 
 namespace S3lo.Core.Tests.Contracts;
 
 /// <summary>The image endpoint contract on a bucket on local://: a fresh store directory per test.</summary>
-public sealed class LocalBucketEndpointContractTests : ImageEndpointContract
+public sealed class LocalBucketEndpointContractTests : BucketEndpointContract
 {
     private TempDir _dir = null!;
     private ImageBucket _bucket = null!;
+
+    protected override ImageBucket Bucket => _bucket;
 
     [SetUp]
     public void OpenBucket()
@@ -24,8 +25,4 @@ public sealed class LocalBucketEndpointContractTests : ImageEndpointContract
         await _bucket.DisposeAsync();
         _dir.Dispose();
     }
-
-    protected override IImageDestination OpenDestination(string tag) => new BucketImageDestination(_bucket, "contract/app", tag, TimeProvider.System);
-
-    protected override IImageSource OpenSource(string tag) => new BucketImageSource(_bucket, "contract/app", tag, null);
 }

@@ -17,7 +17,7 @@ public class RegistryHostTests
     {
         var e = Assert.Throws<UsageException>(() => RegistryReference.Parse(text));
         Assert.That(e!.Message, Is.EqualTo(message));
-        Assert.That(e.Hint, Is.Not.Null);
+        Assert.That(e.Hint, Is.EqualTo("a registry is a host name or IP address with an optional :PORT, e.g. ghcr.io or 127.0.0.1:5000"));
     }
 
     [TestCase("localhost:1/a:1", "localhost:1")]

@@ -31,7 +31,9 @@ public sealed class EarlyUploadTests
         Assert.That(report.BlobsCopied, Is.EqualTo(2), "layer (early) and config (after the root)");
         var stored = await bucket.ReadAllAsync(BucketLayout.BlobKey(Digest.Compute(SlowRootSource.Layer)), CancellationToken.None);
         Assert.That(stored, Is.EqualTo(SlowRootSource.Layer));
-        Assert.That(await bucket.ReadTagAsync("app", "1", CancellationToken.None), Is.Not.Null);
+        var tag = await bucket.ReadTagAsync("app", "1", CancellationToken.None);
+        Assert.That(tag?.Manifest.Digest, Is.EqualTo(report.Digest), "the tag names the manifest the transfer wrote");
+        Assert.That(tag!.Manifest.Manifest!.Layers.Single().Digest, Is.EqualTo(Digest.Compute(SlowRootSource.Layer).ToString()));
     }
 
     [Test]

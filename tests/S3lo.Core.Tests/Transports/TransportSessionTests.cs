@@ -30,7 +30,7 @@ public sealed class TransportSessionTests
     }
 
     [Test]
-    public async Task TwoStoresOpenOneEach()
+    public async Task TwoStoresOpenOneEachAndBothCloseWithTheSession()
     {
         using var dir = new TempDir("session");
         var (from, to) = (InitStore(dir.Sub("from")), InitStore(dir.Sub("to")));
@@ -44,7 +44,7 @@ public sealed class TransportSessionTests
         }
 
         Assert.That(provider.Opened, Is.EqualTo(2));
-        Assert.That(provider.Open, Is.Zero);
+        Assert.That(provider.Open, Is.Zero, "both disposed with the session");
     }
 
     private static TransportRegistry Registry(IObjectStoreProvider provider) =>

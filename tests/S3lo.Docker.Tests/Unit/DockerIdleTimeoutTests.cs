@@ -23,8 +23,7 @@ public sealed class DockerIdleTimeoutTests
         {
             while (true) held.Add(await listener.AcceptSocketAsync());
         });
-        var saved = Environment.GetEnvironmentVariable("S3LO_IDLE_TIMEOUT");
-        Environment.SetEnvironmentVariable("S3LO_IDLE_TIMEOUT", "2s");
+        using var environment = new EnvironmentScope().Set("S3LO_IDLE_TIMEOUT", "2s");
         try
         {
             var client = new DockerClient(DockerHost.Parse($"tcp://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"));
@@ -37,7 +36,6 @@ public sealed class DockerIdleTimeoutTests
         }
         finally
         {
-            Environment.SetEnvironmentVariable("S3LO_IDLE_TIMEOUT", saved);
             foreach (var socket in held) socket.Dispose();
         }
     }

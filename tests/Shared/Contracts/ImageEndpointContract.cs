@@ -74,9 +74,11 @@ public abstract class ImageEndpointContract
         var first = TestImage.Create(seed: 4);
         var second = TestImage.Create(seed: 5);
 
-        await Task.WhenAll(
+        var reports = await Task.WhenAll(
             Task.Run(() => TransferAsync(new TestImageSource(first), "first")),
             Task.Run(() => TransferAsync(new TestImageSource(second), "second")));
+
+        Assert.That(reports.Select(r => r.Digest), Is.EqualTo(new[] { first.Root.Digest, second.Root.Digest }));
 
         await AssertReadsBackAsync("first", first);
         await AssertReadsBackAsync("second", second);
@@ -95,7 +97,7 @@ public abstract class ImageEndpointContract
     protected virtual async Task AssertNothingCommittedAsync(string tag)
     {
         await using var source = OpenSource(tag);
-        Assert.That(async () => await source.GetRootAsync(None), Throws.InstanceOf<S3loException>(),
+        Assert.That(async () => await source.GetRootAsync(None), Throws.InstanceOf<NotFoundException>(),
             $"{tag} must not be readable after a failed transfer");
     }
 
@@ -132,10 +134,12 @@ public abstract class ImageEndpointContract
 
     private static string DiffId(byte[] blob, string mediaType)
     {
-        if (MediaTypes.LayerCompressionOf(mediaType) == LayerCompression.Gzip || blob is [0x1f, 0x8b, ..])
+        var gzip = MediaTypes.LayerCompressionOf(mediaType) == LayerCompression.Gzip;
+        Assert.That(blob is [0x1f, 0x8b, ..], Is.EqualTo(gzip), $"a layer's bytes are what its media type {mediaType} says");
+        if (gzip)
         {
-            using var gzip = new GZipStream(new MemoryStream(blob), CompressionMode.Decompress);
-            blob = Bytes.ReadAll(gzip);
+            using var decoder = new GZipStream(new MemoryStream(blob), CompressionMode.Decompress);
+            blob = Bytes.ReadAll(decoder);
         }
         return Digest.Compute(blob).ToString();
     }

@@ -95,7 +95,13 @@ public abstract class ObjectStoreContract
             ("manifests/org/app/v1/manifest.json", 10L),
             ("manifests/org/app/v2/manifest.json", 20L),
         }));
-        Assert.That((await ListAsync("")).Select(i => i.Key), Has.Exactly(4).Items);
+        Assert.That((await ListAsync("")).Select(i => i.Key), Is.EqualTo(new[]
+        {
+            "blobs/sha256/aa",
+            "manifests/org/app/v1/manifest.json",
+            "manifests/org/app/v2/manifest.json",
+            "manifests/org/apple/v1/manifest.json",
+        }));
         Assert.That(await ListAsync("nothing/here/"), Is.Empty);
     }
 
@@ -109,6 +115,7 @@ public abstract class ObjectStoreContract
 
         Assert.DoesNotThrowAsync(() => Store.DeleteAsync("blobs/sha256/gone", None));
         Assert.DoesNotThrowAsync(() => Store.DeleteAsync("blobs/sha256/never-was", None));
+        Assert.That(await ListAsync(""), Is.Empty, "a delete of a missing key creates nothing");
     }
 
     [Test]
@@ -129,22 +136,25 @@ public abstract class ObjectStoreContract
         var first = await PutAsync("manifests/app/v1/manifest.json", "first"u8.ToArray());
         var second = await PutAsync("manifests/app/v1/manifest.json", "second"u8.ToArray(), WriteCondition.IfMatch(first.ETag!));
 
-        Assert.ThrowsAsync<PreconditionFailedException>(() =>
+        var e = Assert.ThrowsAsync<PreconditionFailedException>(() =>
             PutAsync("manifests/app/v1/manifest.json", "stale"u8.ToArray(), WriteCondition.IfMatch(first.ETag!)));
 
+        Assert.That(e!.Key, Is.EqualTo("manifests/app/v1/manifest.json"));
         Assert.That(second.ETag, Is.Not.EqualTo(first.ETag));
         Assert.That(await ReadAsync("manifests/app/v1/manifest.json"), Is.EqualTo("second"u8.ToArray()));
     }
 
     [Test]
-    public void PutIfMatchOnAMissingKeyIsRefused()
+    public async Task PutIfMatchOnAMissingKeyIsRefused()
     {
-        Assert.ThrowsAsync<PreconditionFailedException>(async () =>
-        {
-            var gone = await PutAsync("manifests/app/v1/manifest.json", "first"u8.ToArray());
-            await Store.DeleteAsync("manifests/app/v1/manifest.json", None);
-            await PutAsync("manifests/app/v1/manifest.json", "second"u8.ToArray(), WriteCondition.IfMatch(gone.ETag!));
-        });
+        var gone = await PutAsync("manifests/app/v1/manifest.json", "first"u8.ToArray());
+        await Store.DeleteAsync("manifests/app/v1/manifest.json", None);
+
+        var e = Assert.ThrowsAsync<PreconditionFailedException>(() =>
+            PutAsync("manifests/app/v1/manifest.json", "second"u8.ToArray(), WriteCondition.IfMatch(gone.ETag!)));
+
+        Assert.That(e!.Key, Is.EqualTo("manifests/app/v1/manifest.json"));
+        Assert.That(await Store.HeadAsync("manifests/app/v1/manifest.json", None), Is.Null, "the refused put writes nothing");
     }
 
     [Test]
@@ -153,7 +163,8 @@ public abstract class ObjectStoreContract
         var first = await PutAsync("manifests/app/v1/manifest.json", "first"u8.ToArray());
         var second = await PutAsync("manifests/app/v1/manifest.json", "second"u8.ToArray());
 
-        Assert.ThrowsAsync<PreconditionFailedException>(() => Store.DeleteIfMatchAsync("manifests/app/v1/manifest.json", first.ETag!, None));
+        var e = Assert.ThrowsAsync<PreconditionFailedException>(() => Store.DeleteIfMatchAsync("manifests/app/v1/manifest.json", first.ETag!, None));
+        Assert.That(e!.Key, Is.EqualTo("manifests/app/v1/manifest.json"));
         Assert.That(await ReadAsync("manifests/app/v1/manifest.json"), Is.EqualTo("second"u8.ToArray()));
 
         await Store.DeleteIfMatchAsync("manifests/app/v1/manifest.json", second.ETag!, None);
@@ -194,7 +205,7 @@ public abstract class ObjectStoreContract
 
         foreach (var (key, bytes) in objects)
             Assert.That(Sha.Of(await ReadAsync(key)), Is.EqualTo(Sha.Of(bytes)), key);
-        Assert.That(await ListAsync("blobs/"), Has.Count.EqualTo(objects.Count));
+        Assert.That((await ListAsync("blobs/")).Select(i => (i.Key, i.Size)), Is.EqualTo(objects.Select(o => (o.Key, (long)o.Bytes.Length))));
     }
 
     protected Task<ObjectInfo> PutAsync(string key, byte[] bytes, WriteCondition? condition = null, PutOptions? options = null) =>

@@ -1,4 +1,4 @@
-namespace S3lo.Providers.Gcs.Tests.Support;
+namespace S3lo.Tests.Shared;
 
 /// <summary>Sets environment variables for one test and puts the old values back.</summary>
 public sealed class EnvironmentScope : IDisposable
