@@ -52,12 +52,14 @@ public sealed class CompressedBlobWriter : IAsyncDisposable
     /// <summary>Write the uncompressed tar here.</summary>
     public Stream Input => _stored ? _hashing : (Stream?)_gzip ?? _zstd!;
 
-    /// <summary>Finishes the compressed file; returns its digest and size.</summary>
+    /// <summary>Finishes and closes the compressed file, so it can be opened for upload at once; returns its digest and size.</summary>
     public async Task<Descriptor> CompleteAsync(CancellationToken ct)
     {
         if (_gzip is not null) await _gzip.FinishAsync(ct).ConfigureAwait(false);
         else if (_zstd is not null) await _zstd.DisposeAsync().ConfigureAwait(false);
         await _file.FlushAsync(ct).ConfigureAwait(false);
+        // The file was created unshared (an exclusive lock on Unix): a reader opening it before this closes would be refused.
+        await _file.DisposeAsync().ConfigureAwait(false);
         _completed = true;
         return new Descriptor { MediaType = MediaType, Digest = _hashing.GetDigest().ToString(), Size = _hashing.BytesWritten };
     }

@@ -147,4 +147,21 @@ public class LayerCompressorTests
 
         Assert.That(Sha.Of(await DecompressAsync(input, LayerCompression.None)), Is.EqualTo(Sha.OfFile(input)));
     }
+
+    [TestCase(LayerCompression.None)]
+    [TestCase(LayerCompression.Gzip)]
+    [TestCase(LayerCompression.Zstd)]
+    public async Task ACompletedBlobCanBeReadBeforeItsWriterIsDisposed(LayerCompression compression)
+    {
+        // The engine offers a layer for upload as soon as it completes, while the writer is still in scope.
+        var input = File.ReadAllBytes(WriteInput(3 << 20));
+        var path = Path.Combine(_temp.Path, "early");
+        await using var writer = new CompressedBlobWriter(path, compression, input.Length);
+        await writer.Input.WriteAsync(input, None);
+
+        var blob = await writer.CompleteAsync(None);
+
+        await using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        Assert.That(Sha.Of(await Bytes.ReadAllAsync(reader)), Is.EqualTo(blob.Digest));
+    }
 }
