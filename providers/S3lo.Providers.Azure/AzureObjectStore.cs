@@ -263,6 +263,9 @@ public sealed class AzureObjectStore : IObjectStore
     }
 
     /// <summary>If-Match on the delete: the service removes only the version that was read.</summary>
+    public Task<IReadOnlyList<DeleteFailure>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken ct) =>
+        ParallelDeletes.RunAsync(this, keys, 16, ct);
+
     public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
     {
         var condition = WriteCondition.IfMatch(etag);

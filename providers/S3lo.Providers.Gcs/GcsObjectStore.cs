@@ -185,6 +185,9 @@ public sealed partial class GcsObjectStore : IObjectStore
     }
 
     /// <summary>ifGenerationMatch: the server deletes only the generation that was read.</summary>
+    public Task<IReadOnlyList<DeleteFailure>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken ct) =>
+        ParallelDeletes.RunAsync(this, keys, 16, ct);
+
     public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
     {
         var generation = GenerationCondition(key, WriteCondition.IfMatch(etag));

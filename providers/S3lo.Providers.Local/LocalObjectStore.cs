@@ -200,6 +200,9 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
     }
 
     /// <summary>Under the key's lock, like an IfMatch write: a write that lands first changes the tag and wins.</summary>
+    public Task<IReadOnlyList<DeleteFailure>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken ct) =>
+        ParallelDeletes.RunAsync(this, keys, 16, ct);
+
     public Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
     {
         var path = PathOf(key);

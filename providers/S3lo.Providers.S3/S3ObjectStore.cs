@@ -269,6 +269,9 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
     /// delete unconditionally, so the tag is compared by a HEAD just before as well: the window
     /// left there is one round trip, not the whole command.
     /// </summary>
+    public Task<IReadOnlyList<DeleteFailure>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken ct) =>
+        ParallelDeletes.RunAsync(this, keys, 16, ct);
+
     public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
     {
         if (await HeadAsync(key, ct).ConfigureAwait(false) is not { ETag: { } current } || !SameETag(current, etag))

@@ -20,6 +20,13 @@ public static class BucketLayout
     /// <summary>diff ID → stored layer blob, per compression (an s3lo v2 addition, ignored by v1).</summary>
     public const string DiffIdIndexPrefix = "s3lo-index/diff-ids/";
 
+    /// <summary>
+    /// One object per running <c>clean</c> that is deleting blobs (<c>&lt;run id&gt;.json</c>), written before its
+    /// last reachability check and removed when its deletes are done. A push that commits while one exists
+    /// waits for it to go, then re-checks its blobs (an s3lo v2 addition, ignored by v1).
+    /// </summary>
+    public const string RunningCleansPrefix = "s3lo-gc/running/";
+
     public static string BlobKey(Digest digest) => BlobsPrefix + digest.Hex;
 
     public static string TagPrefix(string repository, string tag) => $"{ManifestsPrefix}{repository}/{tag}/";

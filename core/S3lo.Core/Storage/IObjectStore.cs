@@ -39,4 +39,11 @@ public interface IObjectStore : IAsyncDisposable
     /// writer replaced it, so a delete never removes what it did not read.
     /// </summary>
     Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct);
+
+    /// <summary>
+    /// Deletes many objects with the provider's batch API where it has one (S3 DeleteObjects, Azure blob
+    /// batch), else with parallel single deletes. Missing objects are not an error. Returns the keys that
+    /// could not be deleted, each with the reason the store gave; never throws for one key's failure.
+    /// </summary>
+    Task<IReadOnlyList<DeleteFailure>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken ct);
 }

@@ -123,6 +123,8 @@ public sealed class TagRaceTests
             return info;
         }
 
+        public Task<IReadOnlyList<DeleteFailure>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken ct) => inner.DeleteManyAsync(keys, ct);
+
         public async Task DeleteIfMatchAsync(string k, string etag, CancellationToken ct)
         {
             await inner.DeleteIfMatchAsync(k, etag, ct);

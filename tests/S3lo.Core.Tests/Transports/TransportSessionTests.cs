@@ -92,6 +92,7 @@ public sealed class TransportSessionTests
             public IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, CancellationToken ct) => inner.ListAsync(prefix, ct);
             public Task DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
             public Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct) => inner.DeleteIfMatchAsync(key, etag, ct);
+            public Task<IReadOnlyList<DeleteFailure>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken ct) => inner.DeleteManyAsync(keys, ct);
 
             public async ValueTask DisposeAsync()
             {

@@ -1,0 +1,22 @@
+namespace S3lo.Core.Config;
+
+/// <summary>
+/// The settings one entry of s3lo.yaml gives (the bucket default, an image, or a glob such as <c>dev/*</c>).
+/// A null value means the entry does not set it, so resolution falls through to the next entry.
+/// </summary>
+public sealed record ImageRules
+{
+    public static readonly ImageRules None = new();
+
+    /// <summary>A tag that holds an image may not be moved to another one (push and copy refuse without --force).</summary>
+    public bool? Immutable { get; init; }
+
+    /// <summary>Keep the N most recently pushed tags of an image; older ones may be pruned by clean.</summary>
+    public int? KeepLast { get; init; }
+
+    /// <summary>Tags last pushed longer ago than this may be pruned by clean.</summary>
+    public TimeSpan? MaxAge { get; init; }
+
+    /// <summary>Tag names and globs (<c>v*</c>) that clean never prunes.</summary>
+    public IReadOnlyList<string>? KeepTags { get; init; }
+}
