@@ -14,7 +14,7 @@ namespace S3lo.Providers.S3;
 /// PutObject from a pooled buffer up to <see cref="MultipartThreshold"/> (so the SDK can retry it),
 /// a parallel multipart upload above it (see <see cref="MultipartUpload"/>).
 /// </summary>
-public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
+public sealed class S3ObjectStore : IObjectStore, IServerSideCopy, IIncompleteUploads, IStorageAdvisor
 {
     private const long MiB = 1 << 20;
     private readonly Uri? _endpoint;
@@ -264,14 +264,20 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
         }
     }
 
+    public Task<IReadOnlyList<DeleteFailure>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken ct) =>
+        keys.Count == 0 ? Task.FromResult<IReadOnlyList<DeleteFailure>>([]) : BatchDelete.RunAsync(this, keys, ct);
+
+    public IAsyncEnumerable<IncompleteUpload> ListIncompleteUploadsAsync(CancellationToken ct) => IncompleteMultipartUploads.ListAsync(this, ct);
+
+    public Task AbortAsync(IncompleteUpload upload, CancellationToken ct) => IncompleteMultipartUploads.AbortAsync(this, upload, ct);
+
+    public Task<IReadOnlyList<StorageFinding>> InspectSettingsAsync(CancellationToken ct) => BucketSettingsAdvisor.InspectAsync(this, ct);
+
     /// <summary>
     /// DeleteObject with If-Match. Servers that ignore the header (Ceph RGW before Squid) would
     /// delete unconditionally, so the tag is compared by a HEAD just before as well: the window
     /// left there is one round trip, not the whole command.
     /// </summary>
-    public Task<IReadOnlyList<DeleteFailure>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken ct) =>
-        ParallelDeletes.RunAsync(this, keys, 16, ct);
-
     public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
     {
         if (await HeadAsync(key, ct).ConfigureAwait(false) is not { ETag: { } current } || !SameETag(current, etag))
@@ -486,7 +492,7 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy
 
     private static bool SameETag(string a, string b) => a.Trim('"') == b.Trim('"');
 
-    private static DateTimeOffset ToOffset(DateTime? time) => time switch
+    internal static DateTimeOffset ToOffset(DateTime? time) => time switch
     {
         null => DateTimeOffset.MinValue,
         { Kind: DateTimeKind.Unspecified } t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)),

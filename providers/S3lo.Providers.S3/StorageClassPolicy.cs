@@ -17,6 +17,9 @@ internal sealed class StorageClassPolicy(string? blobClass)
     private volatile bool _fellBack;
     private int _warned;
 
+    /// <summary>The class blobs are written with (before any fallback).</summary>
+    public string BlobClass => _blob.Value;
+
     /// <summary>Set once a non-STANDARD class was accepted by the server, or was replaced.</summary>
     public bool Settled { get; set; }
 

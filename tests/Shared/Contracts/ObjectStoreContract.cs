@@ -208,6 +208,34 @@ public abstract class ObjectStoreContract
         Assert.That((await ListAsync("blobs/")).Select(i => (i.Key, i.Size)), Is.EqualTo(objects.Select(o => (o.Key, (long)o.Bytes.Length))));
     }
 
+    [Test]
+    public async Task DeleteManyRemovesMoreKeysThanOneBatchHoldsAndIgnoresMissingOnes()
+    {
+        // 1,500 keys: more than one S3 DeleteObjects request (1,000 keys) carries.
+        var doomed = Enumerable.Range(0, 1500).Select(i => $"blobs/sha256/d{i:D4}").ToList();
+        await Parallel.ForEachAsync(doomed, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, _) =>
+            await PutAsync(key, Bytes.Random(16, seed: key.GetHashCode(StringComparison.Ordinal))));
+        await PutAsync("blobs/sha256/kept", "kept"u8.ToArray());
+        await PutAsync("manifests/app/v1/manifest.json", "manifest"u8.ToArray());
+
+        var failures = await Store.DeleteManyAsync([.. doomed, "blobs/sha256/never-was", "manifests/gone/v1/manifest.json"], None);
+
+        Assert.That(failures, Is.Empty);
+        Assert.That((await ListAsync("")).Select(i => i.Key), Is.EqualTo(new[] { "blobs/sha256/kept", "manifests/app/v1/manifest.json" }));
+        Assert.That(await ReadAsync("blobs/sha256/kept"), Is.EqualTo("kept"u8.ToArray()));
+    }
+
+    [Test]
+    public async Task DeleteManyOfNoKeysDeletesNothing()
+    {
+        await PutAsync("blobs/sha256/kept", "kept"u8.ToArray());
+
+        var failures = await Store.DeleteManyAsync([], None);
+
+        Assert.That(failures, Is.Empty);
+        Assert.That((await ListAsync("")).Select(i => i.Key), Is.EqualTo(new[] { "blobs/sha256/kept" }));
+    }
+
     protected Task<ObjectInfo> PutAsync(string key, byte[] bytes, WriteCondition? condition = null, PutOptions? options = null) =>
         Store.PutAsync(key, new SourceStream(bytes), bytes.Length,
             (options ?? PutOptions.Metadata) with { Condition = condition ?? WriteCondition.None }, None);
