@@ -13,7 +13,7 @@ namespace S3lo.Providers.Local;
 /// writing or deleting through one is refused (exit 1), and listings skip them, so a link planted in a
 /// shared store can neither leak a file from elsewhere nor make s3lo write outside the store.
 /// </summary>
-public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
+public sealed class LocalObjectStore : IObjectStore, ILocalFileStore, IIncompleteUploads
 {
     internal const string TempDirectoryName = ".s3lo-tmp";
     private const int BufferSize = 1 << 20;
@@ -194,15 +194,24 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
         var path = PathOf(key);
         var directory = Path.GetDirectoryName(path)!;
         if (!Directory.Exists(directory)) return Task.CompletedTask;
-        File.Delete(path);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // A parallel delete emptied and removed the directory: this key was missing anyway.
+            return Task.CompletedTask;
+        }
         RemoveEmptyParents(directory);
         return Task.CompletedTask;
     }
 
-    /// <summary>Under the key's lock, like an IfMatch write: a write that lands first changes the tag and wins.</summary>
+    /// <summary>File deletes have no batch form; a few in parallel keep a disk's queue busy.</summary>
     public Task<IReadOnlyList<DeleteFailure>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken ct) =>
-        ParallelDeletes.RunAsync(this, keys, 16, ct);
+        ParallelDeletes.RunAsync(this, keys, 8, ct);
 
+    /// <summary>Under the key's lock, like an IfMatch write: a write that lands first changes the tag and wins.</summary>
     public Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
     {
         var path = PathOf(key);
@@ -225,6 +234,24 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore
             PrivateTemp.CreateDirectory(_tempDirectory);
             return _tempDirectory;
         }
+    }
+
+    public async IAsyncEnumerable<IncompleteUpload> ListIncompleteUploadsAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        CheckNoLink(_tempDirectory, TempDirectoryName);
+        foreach (var upload in LocalIncompleteUploads.List(_tempDirectory))
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return upload;
+        }
+    }
+
+    public Task AbortAsync(IncompleteUpload upload, CancellationToken ct)
+    {
+        CheckNoLink(_tempDirectory, TempDirectoryName);
+        LocalIncompleteUploads.Abort(_tempDirectory, upload);
+        return Task.CompletedTask;
     }
 
     public Task<bool> TryMoveInAsync(string path, string key, CancellationToken ct)

@@ -11,7 +11,7 @@ namespace S3lo.Providers.Local;
 internal static partial class LocalTempCleaner
 {
     [GeneratedRegex("^[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
-    private static partial Regex WriteTempName();
+    internal static partial Regex WriteTempName();
 
     public static void RemoveStale(string root)
     {
