@@ -14,7 +14,7 @@ namespace S3lo.Providers.Azure;
 /// One blob container as an object store. Small objects go up in one request, bigger ones as staged
 /// blocks committed only after the source stream was read to its end without error.
 /// </summary>
-public sealed class AzureObjectStore : IObjectStore
+public sealed partial class AzureObjectStore : IObjectStore
 {
     public const long DefaultSingleUploadThreshold = 8L << 20;
     public const int DefaultBlockSize = 8 << 20;
@@ -262,10 +262,14 @@ public sealed class AzureObjectStore : IObjectStore
         }
     }
 
-    /// <summary>If-Match on the delete: the service removes only the version that was read.</summary>
+    /// <summary>
+    /// Single deletes, 16 at a time: the blob batch API lives in Azure.Storage.Blobs.Batch, a package this
+    /// build cannot get (its package feed does not serve it).
+    /// </summary>
     public Task<IReadOnlyList<DeleteFailure>> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken ct) =>
         ParallelDeletes.RunAsync(this, keys, 16, ct);
 
+    /// <summary>If-Match on the delete: the service removes only the version that was read.</summary>
     public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken ct)
     {
         var condition = WriteCondition.IfMatch(etag);
