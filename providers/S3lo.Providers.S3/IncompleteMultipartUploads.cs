@@ -13,7 +13,7 @@ internal static class IncompleteMultipartUploads
 {
     public static async IAsyncEnumerable<IncompleteUpload> ListAsync(S3ObjectStore store, [EnumeratorCancellation] CancellationToken ct)
     {
-        var request = new ListMultipartUploadsRequest { BucketName = store.Bucket };
+        var request = new ListMultipartUploadsRequest { BucketName = store.Bucket, MaxUploads = store.UploadListingPageSize };
         while (true)
         {
             ListMultipartUploadsResponse response;

@@ -67,6 +67,9 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy, IIncompleteUp
     /// <summary>Range size of one UploadPartCopy.</summary>
     public long CopyPartSize { get; set; } = 512 * MiB;
 
+    /// <summary>Uploads per ListMultipartUploads page; null for the server's default (1,000). Small in tests of paging.</summary>
+    internal int? UploadListingPageSize { get; set; }
+
     /// <summary>Receives the one-time storage-class fallback notice; by default "warning: ..." on stderr.</summary>
     public Action<string> Warn { get; set; } = message => Console.Error.WriteLine("warning: " + message);
 

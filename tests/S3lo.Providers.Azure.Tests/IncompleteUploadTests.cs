@@ -62,27 +62,6 @@ public class IncompleteUploadTests
         Assert.That(await Bytes.ReadAllAsync(read), Is.EqualTo(bytes));
     }
 
-    [Test]
-    public async Task AbortingOneThatIsGoneIsNoError()
-    {
-        await FailStagedPutAsync("blobs/sha256/twice");
-        var upload = (await ListAsync()).Single();
-        await _store.AbortAsync(upload, None);
-
-        Assert.DoesNotThrowAsync(() => _store.AbortAsync(upload, None));
-        Assert.That(await KeysAsync(), Is.Empty);
-    }
-
-    [Test]
-    public async Task CommittedBlobsEmptyOrNotAreNeverListed()
-    {
-        await PutAsync("blobs/sha256/big", Bytes.Random(3 * MiB, seed: 3));
-        await PutAsync("blobs/sha256/small", Bytes.Random(10, seed: 4));
-        await PutAsync("blobs/sha256/empty", []);
-
-        Assert.That(await ListAsync(), Is.Empty);
-    }
-
     private Task<ObjectInfo> PutAsync(string key, byte[] bytes) =>
         _store.PutAsync(key, new SourceStream(bytes), bytes.Length, PutOptions.Blob, None);
 
