@@ -75,9 +75,10 @@ internal static class YamlTree
                 parser.MoveNext();
                 var items = new List<YamlTreeNode>();
                 while (parser.Current is not SequenceEnd) items.Add(Read(parser, source, depth + 1));
-                var end = parser.Current.End;
+                var flow = start.Style == YamlDotNet.Core.Events.SequenceStyle.Flow;
+                var end = CollectionEnd(parser.Current, flow);
                 parser.MoveNext();
-                return new YamlTreeSeq(start.Style == YamlDotNet.Core.Events.SequenceStyle.Flow, items, start.Start, end);
+                return new YamlTreeSeq(flow, items, start.Start, end);
             }
             case MappingStart start:
             {
@@ -91,14 +92,19 @@ internal static class YamlTree
                         throw Error(source, key.Start, $"key '{key.Value}' appears twice (first on line {first.Key.Start.Line})");
                     pairs.Add(new YamlTreePair(key, Read(parser, source, depth + 1)));
                 }
-                var end = parser.Current.End;
+                var flow = start.Style == YamlDotNet.Core.Events.MappingStyle.Flow;
+                var end = CollectionEnd(parser.Current, flow);
                 parser.MoveNext();
-                return new YamlTreeMap(start.Style == YamlDotNet.Core.Events.MappingStyle.Flow, pairs, start.Start, end);
+                return new YamlTreeMap(flow, pairs, start.Start, end);
             }
             default:
                 throw Error(source, current.Start, "unexpected YAML content");
         }
     }
+
+    // A flow collection's end event sits on its closing bracket: the node ends just past it.
+    private static Mark CollectionEnd(ParsingEvent end, bool flow) =>
+        flow ? new Mark(end.Start.Index + 1, end.Start.Line, end.Start.Column + 1) : end.End;
 
     private static ConfigException Error(string source, Mark at, string message) =>
         new($"{source} line {at.Line}: {message}");
