@@ -19,4 +19,22 @@ public sealed record ImageRules
 
     /// <summary>Tag names and globs (<c>v*</c>) that clean never prunes.</summary>
     public IReadOnlyList<string>? KeepTags { get; init; }
+
+    /// <summary>These rules with every key <paramref name="other"/> sets taken from it.</summary>
+    public ImageRules With(ImageRules other) => new()
+    {
+        Immutable = other.Immutable ?? Immutable,
+        KeepLast = other.KeepLast ?? KeepLast,
+        MaxAge = other.MaxAge ?? MaxAge,
+        KeepTags = other.KeepTags ?? KeepTags,
+    };
+
+    /// <summary>These rules with <paramref name="key"/> unset.</summary>
+    public ImageRules Without(ConfigKey key) => key switch
+    {
+        ConfigKey.Immutable => this with { Immutable = null },
+        ConfigKey.KeepLast => this with { KeepLast = null },
+        ConfigKey.MaxAge => this with { MaxAge = null },
+        _ => this with { KeepTags = null },
+    };
 }

@@ -1,0 +1,11 @@
+using YamlDotNet.Serialization;
+
+namespace S3lo.Core.Config;
+
+/// <summary>The source-generated (reflection-free, AOT-safe) YamlDotNet context for <see cref="ConfigFileModel"/>.</summary>
+[YamlStaticContext]
+[YamlSerializable(typeof(ConfigFileModel))]
+[YamlSerializable(typeof(EntryModel))]
+[YamlSerializable(typeof(LifecycleModel))]
+[YamlSerializable(typeof(PolicyModel))]
+public partial class ConfigYamlContext : StaticContext;
