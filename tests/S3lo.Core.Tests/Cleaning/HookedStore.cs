@@ -16,6 +16,9 @@ public sealed class HookedStore(IObjectStore inner) : IObjectStore
     /// <summary>Runs after a listing of a prefix has been read to its end.</summary>
     public Func<string, Task>? AfterList { get; set; }
 
+    /// <summary>Runs once a key is open for reading (the reader still gets the bytes it opened).</summary>
+    public Func<string, Task>? AfterOpen { get; set; }
+
     /// <summary>An exception to throw instead of opening a key, or null to read it.</summary>
     public Func<string, Exception?>? FailRead { get; set; }
 
@@ -34,8 +37,13 @@ public sealed class HookedStore(IObjectStore inner) : IObjectStore
         if (AfterList is { } hook) await hook(prefix);
     }
 
-    public Task<Stream> OpenReadAsync(string key, CancellationToken ct) =>
-        FailRead?.Invoke(key) is { } error ? Task.FromException<Stream>(error) : inner.OpenReadAsync(key, ct);
+    public async Task<Stream> OpenReadAsync(string key, CancellationToken ct)
+    {
+        if (FailRead?.Invoke(key) is { } error) throw error;
+        var stream = await inner.OpenReadAsync(key, ct);
+        if (AfterOpen is { } hook) await hook(key);
+        return stream;
+    }
 
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken ct) => inner.HeadAsync(key, ct);
     public Task<Stream> OpenReadRangeAsync(string key, long offset, long length, CancellationToken ct) => inner.OpenReadRangeAsync(key, offset, length, ct);
