@@ -4,18 +4,22 @@ using S3lo.Core.Storage;
 
 namespace S3lo.Core.Cleaning;
 
-/// <summary>Sorts unreachable blobs into manifests and other blobs, reading only the small ones.</summary>
+/// <summary>
+/// Sorts unreachable blobs into manifests and other blobs: by what the pruned tags said they were, else by
+/// reading the small ones (a large bucket's clean is round trips, so known ones are not read again).
+/// </summary>
 internal static class BlobClassifier
 {
     public static async Task<List<BlobCandidate>> ClassifyAsync(ImageBucket bucket, IReadOnlyList<(string Hex, long Size, DateTimeOffset LastModified)> blobs,
-        int parallelism, Action<long> classified, CancellationToken ct)
+        IReadOnlyDictionary<string, CleanCategory> known, int parallelism, Action<long> classified, CancellationToken ct)
     {
         var result = new ConcurrentBag<BlobCandidate>();
         long done = 0;
         await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (blob, token) =>
         {
             var category = CleanCategory.Blobs;
-            if (blob.Size <= ManifestSniffer.MaxManifestBytes)
+            if (known.TryGetValue(blob.Hex, out var label)) category = label;
+            else if (blob.Size <= ManifestSniffer.MaxManifestBytes)
             {
                 try
                 {

@@ -26,18 +26,20 @@ internal sealed class BlobCollector(ImageBucket bucket, TimeProvider clock, Clea
     /// <summary>The blob inventory, and the blobs deleted (or, in a dry run, that would be).</summary>
     public sealed record Result(BlobInventory Inventory, IReadOnlySet<string> Removed);
 
+    /// <param name="listedBlobs">The blob listing, started alongside the tag scan.</param>
     /// <param name="pruned">Tags pruned by this run: their signatures reach nothing any more.</param>
-    public async Task<Result> CollectAsync(TagListing listing, IReadOnlyList<ScannedTag> remaining, IReadOnlySet<(string, string)> pruned,
-        DateTimeOffset now, ConcurrentQueue<CleanItem> items, CancellationToken ct)
+    public async Task<Result> CollectAsync(TagListing listing, Task<BlobInventory> listedBlobs, IReadOnlyList<ScannedTag> remaining,
+        IReadOnlyList<ScannedTag> pruned, DateTimeOffset now, ConcurrentQueue<CleanItem> items, CancellationToken ct)
     {
         var reach = new Reachability(bucket, warn);
-        var signatures = listing.Signatures.Keys.Where(key => !pruned.Contains(TagListing.SignatureOwner(key)));
+        var prunedNames = pruned.Select(t => (t.Repository, t.Tag)).ToHashSet();
+        var signatures = listing.Signatures.Keys.Where(key => !prunedNames.Contains(TagListing.SignatureOwner(key)));
         await AddRootsAsync(reach, remaining, signatures, options.KeepDigests, ct).ConfigureAwait(false);
 
-        var inventory = await BlobInventory.ListAsync(bucket.Store, n => report("blobs", n, null), ct).ConfigureAwait(false);
+        var inventory = await listedBlobs.ConfigureAwait(false);
         var cutoff = now - options.Grace;
         var unreachable = inventory.All.Where(b => !reach.Reaches(b.Hex) && b.LastModified <= cutoff).ToList();
-        var candidates = await BlobClassifier.ClassifyAsync(bucket, unreachable, options.Parallelism,
+        var candidates = await BlobClassifier.ClassifyAsync(bucket, unreachable, Labels(pruned), options.Parallelism,
             n => report("classifying", n, unreachable.Count), ct).ConfigureAwait(false);
 
         if (!options.Confirm)
@@ -52,6 +54,19 @@ internal sealed class BlobCollector(ImageBucket bucket, TimeProvider clock, Clea
         var doomed = candidates.Where(c => !reach.Reaches(c.Hex)).ToList();
         var removed = await DeleteAsync(doomed, lease, now, items, ct).ConfigureAwait(false);
         return new Result(inventory, removed);
+    }
+
+    /// <summary>What the pruned tags' manifests said their digests are: platform manifests, or configs and layers.</summary>
+    private static Dictionary<string, CleanCategory> Labels(IReadOnlyList<ScannedTag> pruned)
+    {
+        var labels = new Dictionary<string, CleanCategory>(StringComparer.Ordinal);
+        foreach (var tag in pruned)
+        {
+            foreach (var child in tag.Root.Children)
+                if (Digest.TryParse(child.Digest, out var digest)) labels[digest.Hex] = CleanCategory.Manifests;
+            foreach (var blob in tag.Root.Blobs) labels.TryAdd(blob.Hex, CleanCategory.Blobs);
+        }
+        return labels;
     }
 
     private async Task AddRootsAsync(Reachability reach, IReadOnlyList<ScannedTag> tags, IEnumerable<string> signatures,

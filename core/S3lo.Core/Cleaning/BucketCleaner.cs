@@ -17,7 +17,6 @@ public sealed class BucketCleaner(ImageBucket bucket, Func<string, EffectiveRule
         var now = clock.GetUtcNow();
         var items = new ConcurrentQueue<CleanItem>();
         var warnings = new ConcurrentQueue<string>();
-        Action<string> warn = warnings.Enqueue;
         void Report(string phase, long done, long? total)
         {
             // Every item would flood a renderer; every 100th and the last are enough to move a bar.
@@ -26,22 +25,39 @@ public sealed class BucketCleaner(ImageBucket bucket, Func<string, EffectiveRule
 
         Report("listing tags", 0, null);
         var listing = await TagListing.ListAsync(bucket.Store, ct).ConfigureAwait(false);
+        // The blob listing needs nothing from the tags: it runs while they are read.
+        var listedBlobs = options.Blobs ? BlobInventory.ListAsync(bucket.Store, n => Report("listing blobs", n, null), ct) : null;
+        try
+        {
+            return await RunAsync(listing, listedBlobs, options, now, items, warnings, Report, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (listedBlobs is not null) await ((Task)listedBlobs).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task<CleanReport> RunAsync(TagListing listing, Task<BlobInventory>? listedBlobs, CleanOptions options, DateTimeOffset now,
+        ConcurrentQueue<CleanItem> items, ConcurrentQueue<string> warnings, Action<string, long, long?> report, CancellationToken ct)
+    {
+        Action<string> warn = warnings.Enqueue;
         var rules = listing.Tags.Keys.Select(t => t.Repository).Distinct(StringComparer.Ordinal)
             .ToDictionary(repository => repository, rulesFor, StringComparer.Ordinal);
         var tags = await TagScan.ReadAsync(bucket, listing.Tags, repository => options.Tags && UsesPushTimes(rules[repository]),
-            options.Parallelism, n => Report("reading tags", n, listing.Tags.Count), warn, ct).ConfigureAwait(false);
+            options.Parallelism, n => report("reading tags", n, listing.Tags.Count), warn, ct).ConfigureAwait(false);
 
         var pruned = options.Tags
-            ? await TagPruner.PruneAsync(bucket, tags, rules, now, options, items, warn, n => Report("pruning tags", n, null), ct).ConfigureAwait(false)
+            ? await TagPruner.PruneAsync(bucket, tags, rules, now, options, items, warn, n => report("pruning tags", n, null), ct).ConfigureAwait(false)
             : [];
-        if (options.Blobs)
+        if (listedBlobs is not null)
         {
             var remaining = tags.Where(t => !pruned.Contains((t.Repository, t.Tag))).ToList();
-            var collected = await new BlobCollector(bucket, clock, options, Report, warn)
-                .CollectAsync(listing, remaining, pruned, now, items, ct).ConfigureAwait(false);
-            Report("incomplete uploads", 0, null);
+            var gone = tags.Where(t => pruned.Contains((t.Repository, t.Tag))).ToList();
+            var collected = await new BlobCollector(bucket, clock, options, report, warn)
+                .CollectAsync(listing, listedBlobs, remaining, gone, now, items, ct).ConfigureAwait(false);
+            report("incomplete uploads", 0, null);
             await UploadSweep.RunAsync(bucket.Store, now, options, items, warn, ct).ConfigureAwait(false);
-            Report("diff-ID index", 0, null);
+            report("diff-ID index", 0, null);
             await IndexEntrySweep.RunAsync(bucket, collected.Inventory, collected.Removed, options, items, warn, ct).ConfigureAwait(false);
         }
         var ordered = items.OrderBy(i => i.Category).ThenBy(i => i.Name, StringComparer.Ordinal).ToList();

@@ -18,6 +18,6 @@ public sealed record CleanOptions
     /// <summary>Images in use (<c>sha256:…</c>): a tag holding one, as its root or a platform of its index, is never pruned.</summary>
     public IReadOnlySet<string> KeepDigests { get; init; } = new HashSet<string>();
 
-    /// <summary>Reads and deletes in flight at once.</summary>
-    public int Parallelism { get; init; } = 16;
+    /// <summary>Reads and deletes in flight at once. Reads are small (manifests, history): a large bucket's clean is round trips, so more helps.</summary>
+    public int Parallelism { get; init; } = 32;
 }

@@ -7,8 +7,9 @@ namespace S3lo.Core.Cleaning;
 
 /// <summary>What one manifest or index references: child manifests to walk further, and blobs.</summary>
 /// <param name="Children">An index's entries (platform manifests, attestations, nested indexes).</param>
-/// <param name="Blobs">Config, layers and subject of a manifest; the subject of an index.</param>
-internal sealed record ManifestReferences(Digest Digest, IReadOnlyList<Descriptor> Children, IReadOnlyList<Digest> Blobs)
+/// <param name="Blobs">A manifest's config and layers (every digest named, for one s3lo cannot parse).</param>
+/// <param name="Subject">The manifest this one refers to (OCI referrers), when it names one.</param>
+internal sealed record ManifestReferences(Digest Digest, IReadOnlyList<Descriptor> Children, IReadOnlyList<Digest> Blobs, Digest? Subject = null)
 {
     /// <summary>
     /// Reads a stored manifest or index. One s3lo cannot parse (an artifact type it does not know, a
@@ -27,13 +28,15 @@ internal sealed record ManifestReferences(Digest Digest, IReadOnlyList<Descripto
             return new ManifestReferences(Digest.Compute(bytes), [], EveryDigestIn(bytes));
         }
         if (blob.Index is { } index)
-            return new ManifestReferences(blob.Digest, index.Manifests, Valid([index.Subject?.Digest]));
+            return new ManifestReferences(blob.Digest, index.Manifests, [], One(index.Subject?.Digest));
         var manifest = blob.Manifest!;
-        return new ManifestReferences(blob.Digest, [], Valid([manifest.Config.Digest, .. manifest.Layers.Select(l => l.Digest), manifest.Subject?.Digest]));
+        return new ManifestReferences(blob.Digest, [], Valid([manifest.Config.Digest, .. manifest.Layers.Select(l => l.Digest)]),
+            One(manifest.Subject?.Digest));
     }
 
-    private static List<Digest> Valid(IEnumerable<string?> digests) =>
-        digests.Select(d => Digest.TryParse(d, out var digest) ? digest : (Digest?)null).OfType<Digest>().ToList();
+    private static List<Digest> Valid(IEnumerable<string?> digests) => digests.Select(One).OfType<Digest>().ToList();
+
+    private static Digest? One(string? text) => Digest.TryParse(text, out var digest) ? digest : null;
 
     /// <summary>Every string value of a "digest" property, at any depth.</summary>
     internal static List<Digest> EveryDigestIn(byte[] bytes)

@@ -38,6 +38,7 @@ internal sealed class Reachability(ImageBucket bucket, Action<string> warn)
     private async Task AddReferencesAsync(ManifestReferences references, string what, int depth, CancellationToken ct)
     {
         foreach (var blob in references.Blobs) Mark(blob);
+        if (references.Subject is { } subject) Mark(subject);
         foreach (var child in references.Children)
             await WalkAsync(child, what, depth + 1, warnIfMissing: true, ct).ConfigureAwait(false);
     }

@@ -24,6 +24,8 @@ internal static class TagScan
     private static async Task<ScannedTag?> ReadOneAsync(ImageBucket bucket, string repository, string tag, ObjectInfo info, bool needsPushTime,
         Action<string> warn, CancellationToken ct)
     {
+        // Both reads at once: a large bucket's scan is round trips, not bytes.
+        var history = needsPushTime ? ReadHistoryAsync(bucket, repository, tag, ct) : Task.FromResult<IReadOnlyList<HistoryEntry>>([]);
         var key = BucketLayout.ManifestKey(repository, tag);
         byte[] bytes;
         try
@@ -32,27 +34,29 @@ internal static class TagScan
         }
         catch (ObjectNotFoundException)
         {
+            await ((Task)history).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return null; // deleted since the listing: it reaches nothing any more
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            await ((Task)history).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw CleanAborted.ReadFailed(bucket.Name, key, e);
         }
         var root = ManifestReferences.Read(bytes, $"manifest of {repository}:{tag}", null, warn);
-        var pushedAt = info.LastModified;
-        if (needsPushTime)
-        {
-            IReadOnlyList<HistoryEntry> history;
-            try
-            {
-                history = await bucket.ReadHistoryAsync(repository, tag, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                throw CleanAborted.ReadFailed(bucket.Name, BucketLayout.HistoryKey(repository, tag), e);
-            }
-            if (history.Count > 0) pushedAt = history.Max(h => h.PushedAt);
-        }
+        var entries = await history.ConfigureAwait(false);
+        var pushedAt = entries.Count > 0 ? entries.Max(h => h.PushedAt) : info.LastModified;
         return new ScannedTag(repository, tag, info, root, pushedAt);
+    }
+
+    private static async Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(ImageBucket bucket, string repository, string tag, CancellationToken ct)
+    {
+        try
+        {
+            return await bucket.ReadHistoryAsync(repository, tag, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw CleanAborted.ReadFailed(bucket.Name, BucketLayout.HistoryKey(repository, tag), e);
+        }
     }
 }
