@@ -90,6 +90,27 @@ public sealed class ConcurrentPushTests : CleanFixture
     }
 
     [Test]
+    public async Task DeletesStopWhenTheMarkerCouldNotBeKeptFreshForPushesToSeeIt()
+    {
+        var stray = await new Support.ImageBuilder(Bucket).PutBlobAsync(Bytes.Random(1000, 3), "application/octet-stream");
+        var hooked = new HookedStore(Store);
+        // Seven minutes pass right after the marker went up, with no refresh: pushes on another
+        // machine may already see it as expired, so deleting now could take a blob from under one.
+        hooked.AfterPut = key =>
+        {
+            if (key.StartsWith(BucketLayout.RunningCleansPrefix, StringComparison.Ordinal)) Clock.Now += TimeSpan.FromMinutes(7);
+            return Task.CompletedTask;
+        };
+
+        var report = await CleanLaterAsync(TimeSpan.FromHours(2), Confirmed, through: hooked);
+
+        Assert.That(report.Items.Select(i => (i.Name, i.Failure)), Is.EqualTo(new[] { (stray.Digest, "not deleted: the running-clean marker could not be kept fresh") }));
+        Assert.That(report.HasFailures, Is.True, "exit 1");
+        Assert.That(report.Warnings, Is.EqualTo(new[] { $"clean stopped: its running-clean marker in {Store.DisplayName} could not be kept fresh; the remaining blobs were not deleted" }));
+        Assert.That(BlobDigests(), Is.EqualTo(new[] { stray.Digest }));
+    }
+
+    [Test]
     public async Task ATagAPushMovesAfterCleanReadItIsKeptWithAWarning()
     {
         await PushAsync(TestImage.Create(1), "app", "1", Clock.Now.AddDays(-3));
