@@ -61,5 +61,11 @@ app.AddCommands<InspectCommand>();
 app.AddCommands<DeleteCommand>();
 app.AddCommands<InitCommand>();
 app.AddCommands<CopyCommand>();
+app.AddCommands<CleanCommand>();
+app.AddSubCommand("config", config =>
+{
+    config.AddCommands<ConfigCommand>();
+    config.AddCommands<ConfigCheckCommand>();
+}).WithDescription("Manage the bucket's s3lo.yaml: set, get, remove, recommend, validate");
 await app.RunAsync();
 return UsageGuard.MapExitCode(Environment.ExitCode, args);

@@ -39,12 +39,10 @@ public sealed class CommandContext : IDisposable
     }
 
     /// <summary>Progress bars only on a terminal, never in CI or with --no-progress; messages always reach stderr.</summary>
-    public ITransferObserver CreateObserver(string action)
-    {
-        var interactive = !Options.NoProgress && !Console.IsErrorRedirected
-            && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-        return new ConsoleTransferObserver(action, interactive, Logger);
-    }
+    public bool ShowsProgress => !Options.NoProgress && !Console.IsErrorRedirected
+        && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    public ITransferObserver CreateObserver(string action) => new ConsoleTransferObserver(action, ShowsProgress, Logger);
 
     public void Dispose() => _cancellation.Dispose();
 }

@@ -9,6 +9,10 @@ public static class Durations
     /// <summary>The longest a timer (and HttpClient.Timeout) can hold: int.MaxValue milliseconds, about 24.8 days.</summary>
     public static readonly TimeSpan Longest = TimeSpan.FromMilliseconds(int.MaxValue);
 
+    /// <summary>Like <see cref="Parse"/>, but zero is allowed (a grace period of 0s means none).</summary>
+    public static TimeSpan ParseGrace(string text, string flag) =>
+        DurationText.TryParse(text, out var duration) && duration == TimeSpan.Zero ? TimeSpan.Zero : Parse(text, flag);
+
     public static TimeSpan Parse(string text, string flag)
     {
         if (!DurationText.TryParse(text, out var duration))

@@ -7,7 +7,7 @@ namespace S3lo.Cli.Hosting;
 /// </summary>
 public static class UsageGuard
 {
-    public static readonly string[] Commands = ["push", "pull", "copy", "cp", "list", "ls", "inspect", "delete", "rm", "init"];
+    public static readonly string[] Commands = ["push", "pull", "copy", "cp", "list", "ls", "inspect", "delete", "rm", "init", "config", "clean"];
     private const int CoconaUnknownOption = 129;
 
     /// <summary>`help CMD` and `completion SHELL` as docker spells them, on top of Cocona's --help and --completion.</summary>

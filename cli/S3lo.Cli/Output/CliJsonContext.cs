@@ -11,6 +11,11 @@ namespace S3lo.Cli.Output;
 [JsonSerializable(typeof(TransferSummary))]
 [JsonSerializable(typeof(DeleteSummary))]
 [JsonSerializable(typeof(InitSummary))]
+[JsonSerializable(typeof(CleanSummary))]
+[JsonSerializable(typeof(ConfigChange))]
+[JsonSerializable(typeof(ConfigView))]
+[JsonSerializable(typeof(Recommendations))]
+[JsonSerializable(typeof(PolicyReport))]
 public sealed partial class CliJsonContext : JsonSerializerContext;
 
 public sealed record TagListing(string Image, string Tag);

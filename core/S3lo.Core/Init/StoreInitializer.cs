@@ -7,7 +7,7 @@ namespace S3lo.Core.Init;
 public static class StoreInitializer
 {
     public const string DefaultConfig = """
-        # s3lo bucket configuration (SPEC section 5). Durations: Nd, Nh, Nm, Ns.
+        # s3lo bucket configuration: see docs/config.md. Durations: 90d, 12h, 1m30s, 500ms.
         default:
           immutable: false
           lifecycle:
