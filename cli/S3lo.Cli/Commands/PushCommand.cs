@@ -21,7 +21,8 @@ public sealed class PushCommand(CommandRunner runner, BucketReferences reference
         GlobalOptions global,
         [Option("platform", Description = "os/arch[/variant] the image must be")] string? platform = null,
         [Option("compression", Description = "layer compression: gzip (default), zstd or none")] string compression = "gzip",
-        [Option("storage-class", Description = "storage class for blobs (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null) =>
+        [Option("storage-class", Description = "storage class for blobs (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null,
+        [Option("force", Description = "move the tag even when the bucket config makes it immutable")] bool force = false) =>
         runner.RunAsync(global, async context =>
         {
             var reference = references.ParseImage(destination);
@@ -39,6 +40,7 @@ public sealed class PushCommand(CommandRunner runner, BucketReferences reference
                 StorageClass = storageClass,
                 Compression = layerCompression,
                 Platform = wanted,
+                Force = force,
             };
             // The daemon first: without it there is nothing to push, whatever the bucket says.
             var source = (DockerDaemonSource)await transports.OpenSourceAsync(session, context.Token);
@@ -62,6 +64,7 @@ public sealed class PushCommand(CommandRunner runner, BucketReferences reference
                 Console.WriteLine($"digest: {report.Digest}");
                 Console.WriteLine($"blobs: {report.BlobsCopied} uploaded ({Sizes.Human(report.BytesCopied)}), {report.BlobsSkipped} already there"
                     + (source.Exported ? "" : "; image not exported (bucket had every layer)")
+                    + (report.BlobsRepaired > 0 ? $"; {report.BlobsRepaired} uploaded again after a concurrent clean" : "")
                     + (report.Commit.Unchanged ? "; tag unchanged" : ""));
             }
             return ExitCodes.Success;

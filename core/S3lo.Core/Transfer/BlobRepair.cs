@@ -1,0 +1,40 @@
+using S3lo.Core.Errors;
+using S3lo.Core.Oci;
+
+namespace S3lo.Core.Transfer;
+
+/// <summary>
+/// After a commit: the blobs of the committed image that a concurrent clean deleted meanwhile are copied
+/// again (layers and configs from the source, platform manifests from the transfer's own bytes), so the
+/// tag never points at a missing blob.
+/// </summary>
+internal static class BlobRepair
+{
+    public delegate Task CopyBlob(Descriptor blob, string role, CancellationToken ct);
+
+    /// <returns>How many blobs were copied again.</returns>
+    public static async Task<int> RunAsync(ICommitRecheck recheck, IReadOnlyList<ManifestBlob> childManifests,
+        IReadOnlyList<(Descriptor Blob, string Role)> blobs, CopyBlob copy, IImageDestination destination, ITransferObserver observer, CancellationToken ct)
+    {
+        var manifests = childManifests.ToDictionary(m => m.Digest.ToString(), StringComparer.Ordinal);
+        var roles = blobs.ToDictionary(b => b.Blob.Digest, b => b.Role, StringComparer.Ordinal);
+        IReadOnlyList<Descriptor> all = [.. blobs.Select(b => b.Blob), .. childManifests.Select(m => m.ToDescriptor())];
+        var missing = await recheck.FindMissingAfterCommitAsync(all, observer.Message, ct).ConfigureAwait(false);
+        foreach (var blob in missing)
+        {
+            var role = manifests.ContainsKey(blob.Digest) ? "manifest" : roles.GetValueOrDefault(blob.Digest, "blob");
+            try
+            {
+                if (manifests.TryGetValue(blob.Digest, out var manifest)) await destination.PutManifestAsync(manifest, ct).ConfigureAwait(false);
+                else await copy(blob, role, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new S3loException($"{role} {blob.Digest} of {destination.Name} was deleted by a concurrent clean and could not be copied again: {e.Message}",
+                    "run the same push or copy again: it uploads what is missing", e);
+            }
+            observer.Message($"repaired {role} {blob.Digest}: a concurrent clean deleted it; copied again");
+        }
+        return missing.Count;
+    }
+}
