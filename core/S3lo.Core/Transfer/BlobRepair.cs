@@ -1,4 +1,3 @@
-using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 
 namespace S3lo.Core.Transfer;
@@ -13,7 +12,7 @@ internal static class BlobRepair
     public delegate Task CopyBlob(Descriptor blob, string role, CancellationToken ct);
 
     /// <returns>How many blobs were copied again.</returns>
-    public static async Task<int> RunAsync(ICommitRecheck recheck, IReadOnlyList<ManifestBlob> childManifests,
+    public static async Task<int> RunAsync(ICommitRecheck recheck, CommitResult commit, IReadOnlyList<ManifestBlob> childManifests,
         IReadOnlyList<(Descriptor Blob, string Role)> blobs, CopyBlob copy, IImageDestination destination, ITransferObserver observer, CancellationToken ct)
     {
         var manifests = childManifests.ToDictionary(m => m.Digest.ToString(), StringComparer.Ordinal);
@@ -30,8 +29,8 @@ internal static class BlobRepair
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw new S3loException($"{role} {blob.Digest} of {destination.Name} was deleted by a concurrent clean and could not be copied again: {e.Message}",
-                    "run the same push or copy again: it uploads what is missing", e);
+                throw new BlobsLostException($"{role} {blob.Digest} of {destination.Name} was deleted by a concurrent clean and could not be copied again: {e.Message}",
+                    "run the same push or copy again: it uploads what is missing", commit, e);
             }
             observer.Message($"repaired {role} {blob.Digest}: a concurrent clean deleted it; copied again");
         }

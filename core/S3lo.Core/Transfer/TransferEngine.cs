@@ -49,7 +49,7 @@ public sealed class TransferEngine
         if (!commit.Unchanged)
         {
             if (destination is ICommitRecheck recheck)
-                repaired = await BlobRepair.RunAsync(recheck, selection.ChildManifests, blobs.Select(b => (b.Descriptor, b.Role)).ToList(),
+                repaired = await BlobRepair.RunAsync(recheck, commit, selection.ChildManifests, blobs.Select(b => (b.Descriptor, b.Role)).ToList(),
                     (blob, role, token) => CopyBlobAsync(source, destination, new PlannedBlob(blob, role), encoder, delivery, options.Observer, token),
                     destination, options.Observer, ct).ConfigureAwait(false);
             await LayerLearning.RecordAsync(source, destination, encoder, delivery, options.Observer, ct).ConfigureAwait(false);

@@ -60,6 +60,25 @@ public sealed class ConcurrentCleanTests
     }
 
     [Test]
+    public async Task ADeletedBlobTheSourceCannotGiveAgainFailsWithOneLineThatSaysToRunAgain()
+    {
+        var image = await new ImageBuilder(_source).PutImageAsync("linux", "amd64", null, seed: 5);
+        await new ImageBuilder(_source).TagAsync("src", "1", image);
+        await new ImageBuilder(new ImageBucket(_store)).PutImageAsync("linux", "amd64", null, seed: 5);
+        var layer = image.Manifest!.Layers[0];
+        // The source no longer has the layer either (as a push that reused the bucket's copy never exported it).
+        await _source.Store.DeleteAsync(BlobKey(layer), None);
+        var store = new SweepingStore(_store, afterHeadOf: BlobKey(layer), delete: [BlobKey(layer)]);
+        var bucket = new ImageBucket(store);
+
+        var error = Assert.ThrowsAsync<BlobsLostException>(() => CopyAsync(bucket, new RecordingObserver()))!;
+
+        Assert.That(error.Message, Does.StartWith($"layer 1 of linux/amd64 {layer.Digest} of {bucket.Name}/app:1 was deleted by a concurrent clean and could not be copied again: "));
+        Assert.That(error.Hint, Is.EqualTo("run the same push or copy again: it uploads what is missing"));
+        Assert.That(error.Commit.Digest, Is.EqualTo(image.Digest), "the commit it reports is the one that landed");
+    }
+
+    [Test]
     public async Task BlobsAndAPlatformManifestDeletedRightBeforeTheCommitAreCopiedAgain()
     {
         var index = await new ImageBuilder(_source).PutMultiArchAsync("src", "1");
