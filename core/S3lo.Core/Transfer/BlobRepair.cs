@@ -15,9 +15,10 @@ internal static class BlobRepair
     public static async Task<int> RunAsync(ICommitRecheck recheck, CommitResult commit, IReadOnlyList<ManifestBlob> childManifests,
         IReadOnlyList<(Descriptor Blob, string Role)> blobs, CopyBlob copy, IImageDestination destination, ITransferObserver observer, CancellationToken ct)
     {
-        var manifests = childManifests.ToDictionary(m => m.Digest.ToString(), StringComparer.Ordinal);
-        var roles = blobs.ToDictionary(b => b.Blob.Digest, b => b.Role, StringComparer.Ordinal);
-        IReadOnlyList<Descriptor> all = [.. blobs.Select(b => b.Blob), .. childManifests.Select(m => m.ToDescriptor())];
+        // An index may name one manifest twice; each blob is checked and copied once.
+        var manifests = childManifests.DistinctBy(m => m.Digest).ToDictionary(m => m.Digest.ToString(), StringComparer.Ordinal);
+        var roles = blobs.DistinctBy(b => b.Blob.Digest).ToDictionary(b => b.Blob.Digest, b => b.Role, StringComparer.Ordinal);
+        IReadOnlyList<Descriptor> all = [.. blobs.Select(b => b.Blob).DistinctBy(b => b.Digest), .. manifests.Values.Select(m => m.ToDescriptor())];
         var missing = await recheck.FindMissingAfterCommitAsync(all, observer.Message, ct).ConfigureAwait(false);
         foreach (var blob in missing)
         {
