@@ -24,7 +24,8 @@ public sealed class CopyCommand(CommandRunner runner, TransportRegistry transpor
         [Option("dest-creds", Description = "registry login for the destination registry only", ValueName = "USER:PASS")] string? destinationCreds = null,
         [Option("insecure", Description = "allow plain HTTP and unverified TLS for registries")] bool insecure = false,
         [Option("tls-verify", Description = "false: like --insecure (skopeo's spelling)", ValueName = "BOOL")] string? tlsVerify = null,
-        [Option("storage-class", Description = "storage class for blobs written to a bucket (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null) =>
+        [Option("storage-class", Description = "storage class for blobs written to a bucket (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null,
+        [Option("force", Description = "move a bucket tag even when the bucket config makes it immutable")] bool force = false) =>
         runner.RunAsync(global, async context =>
         {
             // Both ends are parsed before any I/O, so bad input fails first and alone.
@@ -43,6 +44,7 @@ public sealed class CopyCommand(CommandRunner runner, TransportRegistry transpor
                 SourceRegistry = registries.SourceOptions,
                 DestinationRegistry = registries.DestinationOptions,
                 Platform = wanted,
+                Force = force,
             };
             // The destination first: a source may spool into its staging directory.
             var writer = await transports.OpenDestinationAsync(session, context.Token);
@@ -64,7 +66,8 @@ public sealed class CopyCommand(CommandRunner runner, TransportRegistry transpor
                 Console.WriteLine($"copied {fromText} to {toText}");
                 Console.WriteLine($"digest: {report.Digest}");
                 Console.WriteLine(Escape($"platforms: {string.Join(", ", report.Platforms)}"));
-                Console.WriteLine($"blobs: {report.BlobsCopied} copied ({Sizes.Human(report.BytesCopied)}), {report.BlobsSkipped} already there");
+                Console.WriteLine($"blobs: {report.BlobsCopied} copied ({Sizes.Human(report.BytesCopied)}), {report.BlobsSkipped} already there"
+                    + (report.BlobsRepaired > 0 ? $"; {report.BlobsRepaired} copied again after a concurrent clean" : ""));
             }
             return ExitCodes.Success;
         });

@@ -21,7 +21,8 @@ public sealed class PushCommand(CommandRunner runner, BucketReferences reference
         GlobalOptions global,
         [Option("platform", Description = "os/arch[/variant] the image must be")] string? platform = null,
         [Option("compression", Description = "layer compression: gzip (default), zstd or none")] string compression = "gzip",
-        [Option("storage-class", Description = "storage class for blobs (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null) =>
+        [Option("storage-class", Description = "storage class for blobs (S3: INTELLIGENT_TIERING by default; Azure: Hot, Cool, Cold)", ValueName = "CLASS")] string? storageClass = null,
+        [Option("force", Description = "move the tag even when the bucket config makes it immutable")] bool force = false) =>
         runner.RunAsync(global, async context =>
         {
             var reference = references.ParseImage(destination);
@@ -31,21 +32,46 @@ public sealed class PushCommand(CommandRunner runner, BucketReferences reference
             var layerCompression = ParseCompression(compression);
             if (string.IsNullOrWhiteSpace(localImage)) throw new UsageException("the local image name is empty", "write e.g. s3lo push myapp:1.0 " + destination);
 
-            await using var session = new TransportSession
+            async Task<(TransferReport, DockerDaemonSource)> PushOnceAsync()
             {
-                Source = transports.Parse(DockerDaemonTransport.Prefix + localImage, EndRole.Source),
-                Destination = transports.Parse(destination, EndRole.Destination),
-                StoreOptions = context.StoreOptions,
-                StorageClass = storageClass,
-                Compression = layerCompression,
-                Platform = wanted,
-            };
-            // The daemon first: without it there is nothing to push, whatever the bucket says.
-            var source = (DockerDaemonSource)await transports.OpenSourceAsync(session, context.Token);
-            var target = await transports.OpenDestinationAsync(session, context.Token);
-            var observer = context.CreateObserver("push");
-            var report = await engine.TransferAsync(source, target, new TransferOptions { Concurrency = context.Options.Concurrency, Observer = observer }, context.Token);
-            (observer as ConsoleTransferObserver)?.Finish();
+                await using var session = new TransportSession
+                {
+                    Source = transports.Parse(DockerDaemonTransport.Prefix + localImage, EndRole.Source),
+                    Destination = transports.Parse(destination, EndRole.Destination),
+                    StoreOptions = context.StoreOptions,
+                    StorageClass = storageClass,
+                    Compression = layerCompression,
+                    Platform = wanted,
+                    Force = force,
+                };
+                // The daemon first: without it there is nothing to push, whatever the bucket says.
+                var source = (DockerDaemonSource)await transports.OpenSourceAsync(session, context.Token);
+                var target = await transports.OpenDestinationAsync(session, context.Token);
+                var observer = context.CreateObserver("push");
+                try
+                {
+                    return (await engine.TransferAsync(source, target, new TransferOptions { Concurrency = context.Options.Concurrency, Observer = observer }, context.Token), source);
+                }
+                finally
+                {
+                    (observer as ConsoleTransferObserver)?.Finish();
+                }
+            }
+
+            TransferReport report;
+            DockerDaemonSource source;
+            try
+            {
+                (report, source) = await PushOnceAsync();
+            }
+            catch (BlobsLostException lost)
+            {
+                // A concurrent clean took a layer this push reused without exporting it. The tag is committed;
+                // the same push again finds the layer missing, exports and uploads it.
+                Console.Error.WriteLine("note: a concurrent clean deleted blobs this push had reused; pushing again to upload them");
+                (report, source) = await PushOnceAsync();
+                report = report with { Commit = lost.Commit, BlobsRepaired = report.BlobsCopied };
+            }
 
             var inspect = source.Inspect!;
             var pushed = new Platform { Os = inspect.Os ?? "", Architecture = inspect.Architecture ?? "", Variant = inspect.Variant };
@@ -62,6 +88,7 @@ public sealed class PushCommand(CommandRunner runner, BucketReferences reference
                 Console.WriteLine($"digest: {report.Digest}");
                 Console.WriteLine($"blobs: {report.BlobsCopied} uploaded ({Sizes.Human(report.BytesCopied)}), {report.BlobsSkipped} already there"
                     + (source.Exported ? "" : "; image not exported (bucket had every layer)")
+                    + (report.BlobsRepaired > 0 ? $"; {report.BlobsRepaired} uploaded again after a concurrent clean" : "")
                     + (report.Commit.Unchanged ? "; tag unchanged" : ""));
             }
             return ExitCodes.Success;

@@ -31,6 +31,10 @@ public sealed record TransferSummary
     public int BlobsSkipped { get; init; }
     public long BytesSkipped { get; init; }
     public bool Unchanged { get; init; }
+    /// <summary>An immutable tag was moved with --force.</summary>
+    public bool Forced { get; init; }
+    /// <summary>Blobs a concurrent clean deleted before the tag landed, copied again after it.</summary>
+    public int BlobsRepaired { get; init; }
     public bool? Exported { get; init; }
 
     public static TransferSummary From(TransferReport report, string source, string destination) => new()
@@ -44,6 +48,8 @@ public sealed record TransferSummary
         BlobsSkipped = report.BlobsSkipped,
         BytesSkipped = report.BytesSkipped,
         Unchanged = report.Commit.Unchanged,
+        Forced = report.Commit.Forced,
+        BlobsRepaired = report.BlobsRepaired,
     };
 }
 

@@ -1,4 +1,4 @@
-using S3lo.Core.Bucket;
+using S3lo.Core.Config;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
@@ -10,13 +10,18 @@ namespace S3lo.Core.Bucket;
 /// <summary>
 /// A bucket tag as a transfer destination. Blobs first (content-addressed, never overwritten),
 /// platform manifests as blobs, then manifest.json — guarded against a concurrent push to the
-/// same tag — and last the history entry.
+/// same tag, and refused when the tag is immutable and holds another image — and last the history
+/// entry. After the commit it waits out running cleans and names the blobs they took.
 /// </summary>
 /// <param name="compression">How layers this transfer encodes are stored (a push's --compression).</param>
+/// <param name="rules">The image's rules from the bucket config; null: the built-in ones (mutable).</param>
+/// <param name="force">Move the tag even when it is immutable (--force).</param>
 public sealed class BucketImageDestination(ImageBucket bucket, string repository, string tag, TimeProvider clock,
-    LayerCompression compression = LayerCompression.Gzip)
-    : IImageDestination, IFileBlobDestination, IStoredBlobDestination
+    LayerCompression compression = LayerCompression.Gzip, EffectiveRules? rules = null, bool force = false)
+    : IImageDestination, IFileBlobDestination, IStoredBlobDestination, ICommitRecheck
 {
+    private const int HeadParallelism = 16;
+    private readonly bool _immutable = (rules ?? EffectiveRules.BuiltIn).Immutable.Value;
     private readonly BucketLayerCache _layers = new(bucket);
     private TagRecord? _before;
     private bool _snapshotTaken;
@@ -45,6 +50,8 @@ public sealed class BucketImageDestination(ImageBucket bucket, string repository
     public async Task PrepareAsync(TransferPlan plan, CancellationToken ct)
     {
         if (!_snapshotTaken) await SnapshotTagAsync(ct).ConfigureAwait(false);
+        // Before any blob goes up: a refused push writes nothing.
+        RefuseToMoveImmutable(_before, plan.Root.Digest);
         _imageBytes = plan.Blobs.Sum(b => b.Size) + plan.Images.Sum(i => i.Manifest.Size);
     }
 
@@ -75,22 +82,48 @@ public sealed class BucketImageDestination(ImageBucket bucket, string repository
 
     public async Task<CommitResult> CommitAsync(ManifestBlob root, CancellationToken ct)
     {
-        var previous = _before?.Manifest.Digest;
-        if (previous == root.Digest) return new CommitResult(root.Digest, previous, Unchanged: true);
+        var before = _before;
+        // The tag may have appeared or moved since the snapshot: an immutable one is judged by what it holds now.
+        if (_immutable && !force) before = await bucket.ReadTagAsync(repository, tag, ct).ConfigureAwait(false) ?? before;
+        var previous = before?.Manifest.Digest;
+        if (previous == root.Digest) return new CommitResult(root.Digest, previous, Unchanged: true) { Tag = TagName };
+        RefuseToMoveImmutable(before, root.Digest);
+        var forced = _immutable && previous is not null;
 
-        var condition = _before?.ETag is { } etag ? WriteCondition.IfMatch(etag) : WriteCondition.IfAbsent;
+        var condition = before?.ETag is { } etag ? WriteCondition.IfMatch(etag) : WriteCondition.IfAbsent;
         try
         {
             await bucket.WriteTagAsync(repository, tag, root, condition, ct).ConfigureAwait(false);
         }
         catch (PreconditionFailedException)
         {
-            throw new S3loException($"{repository}:{tag} in {bucket.Name} was changed by another push while this one ran; it was not overwritten",
+            throw new S3loException($"{TagName} in {bucket.Name} was changed by another push while this one ran; it was not overwritten",
                 "check what the tag holds now ('s3lo inspect') and push again if yours should win");
         }
-        var entry = new HistoryEntry { PushedAt = clock.GetUtcNow(), Digest = root.Digest.ToString(), SizeBytes = _imageBytes };
+        var entry = new HistoryEntry { PushedAt = clock.GetUtcNow(), Digest = root.Digest.ToString(), SizeBytes = _imageBytes, Forced = forced };
         await bucket.AppendHistoryAsync(repository, tag, entry, ct).ConfigureAwait(false);
-        return new CommitResult(root.Digest, previous, Unchanged: false);
+        return new CommitResult(root.Digest, previous, Unchanged: false) { Forced = forced, Tag = TagName };
+    }
+
+    public async Task<IReadOnlyList<Descriptor>> FindMissingAfterCommitAsync(IReadOnlyList<Descriptor> blobs, Action<string> waiting, CancellationToken ct)
+    {
+        await new RunningCleans(bucket, clock).WaitAsync(() => waiting($"waiting for a clean of {bucket.Name} to finish"), ct).ConfigureAwait(false);
+        var missing = new System.Collections.Concurrent.ConcurrentBag<Descriptor>();
+        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = HeadParallelism, CancellationToken = ct }, async (blob, token) =>
+        {
+            if (!await HasBlobAsync(blob, token).ConfigureAwait(false)) missing.Add(blob);
+        }).ConfigureAwait(false);
+        return [.. blobs.Where(missing.Contains)];
+    }
+
+    private string TagName => $"{repository}:{tag}";
+
+    /// <summary>An immutable tag that holds another image stays where it is, unless --force.</summary>
+    private void RefuseToMoveImmutable(TagRecord? current, Digest root)
+    {
+        if (!_immutable || force || current is null || current.Manifest.Digest == root) return;
+        throw new S3loException($"{TagName} in {bucket.Name} is immutable and holds {current.Manifest.Digest}; it was not moved",
+            "push a new tag, or add --force to move it anyway");
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -1,4 +1,4 @@
-using S3lo.Core.Bucket;
+using S3lo.Core.Config;
 using S3lo.Core.Errors;
 using S3lo.Core.References;
 using S3lo.Core.Storage;
@@ -11,7 +11,9 @@ namespace S3lo.Core.Bucket;
 /// The transport of one storage scheme (<c>s3://</c>, <c>local://</c>...), made from its provider: the
 /// registry builds one per registered provider, so a new scheme needs no transport code of its own.
 /// </summary>
-public sealed class BucketTransport(IObjectStoreProvider provider, BucketReferences references, TimeProvider clock) : IImageTransport
+/// <param name="rules">The images' rules (immutable tags) a destination obeys; the built-in ones when null.</param>
+public sealed class BucketTransport(IObjectStoreProvider provider, BucketReferences references, TimeProvider clock,
+    IImageRulesSource? rules = null) : IImageTransport
 {
     public string Name => provider.Scheme;
 
@@ -38,7 +40,8 @@ public sealed class BucketTransport(IObjectStoreProvider provider, BucketReferen
     {
         var image = Image(reference);
         var bucket = await OpenBucketAsync(image.Location, session, EndRole.Destination, ct).ConfigureAwait(false);
-        var destination = session.Own(new BucketImageDestination(bucket, image.Repository, image.Tag!, clock, session.Compression));
+        var imageRules = await (rules ?? IImageRulesSource.BuiltIn).ResolveAsync(bucket.Store, image.Repository, ct).ConfigureAwait(false);
+        var destination = session.Own(new BucketImageDestination(bucket, image.Repository, image.Tag!, clock, session.Compression, imageRules, session.Force));
         await destination.SnapshotTagAsync(ct).ConfigureAwait(false);
         return destination;
     }

@@ -42,11 +42,21 @@ public sealed class TransferEngine
         foreach (var manifest in selection.ChildManifests)
             await destination.PutManifestAsync(manifest, ct).ConfigureAwait(false);
         var commit = await destination.CommitAsync(delivery.Root, ct).ConfigureAwait(false);
-        // A commit that changed nothing proved nothing about the layers.
-        if (!commit.Unchanged) await LayerLearning.RecordAsync(source, destination, encoder, delivery, options.Observer, ct).ConfigureAwait(false);
+        if (commit.Forced)
+            options.Observer.Message($"forced: {commit.Tag ?? destination.Name} moved from {commit.PreviousDigest} to {commit.Digest} (immutable)");
+        var repaired = 0;
+        // A commit that changed nothing proved nothing about the layers, and moved nothing a clean could race.
+        if (!commit.Unchanged)
+        {
+            if (destination is ICommitRecheck recheck)
+                repaired = await BlobRepair.RunAsync(recheck, commit, selection.ChildManifests, blobs.Select(b => (b.Descriptor, b.Role)).ToList(),
+                    (blob, role, token) => CopyBlobAsync(source, destination, new PlannedBlob(blob, role), encoder, delivery, options.Observer, token),
+                    destination, options.Observer, ct).ConfigureAwait(false);
+            await LayerLearning.RecordAsync(source, destination, encoder, delivery, options.Observer, ct).ConfigureAwait(false);
+        }
 
         return new TransferReport(selection.Root.Digest, selection.Root.MediaType, selection.PlatformNames,
-            counters.BlobsCopied, counters.BytesCopied, counters.BlobsSkipped, counters.BytesSkipped, commit);
+            counters.BlobsCopied, counters.BytesCopied, counters.BlobsSkipped, counters.BytesSkipped, commit, repaired);
     }
 
     /// <summary>
@@ -120,7 +130,8 @@ public sealed class TransferEngine
     {
         var descriptor = blob.Descriptor;
         observer.BlobStarted(descriptor);
-        if (encoder.FileFor(descriptor.Digest) is { } encoded)
+        // An encoded file moved into the destination is gone: a blob copied again after a commit comes from the source.
+        if (encoder.FileFor(descriptor.Digest) is { } encoded && File.Exists(encoded))
         {
             // Encoded here and hashed as it was written; moving onto the same file system is no second pass.
             if (destination is IFileBlobDestination sink && await sink.TryMoveInAsync(descriptor, encoded, ct).ConfigureAwait(false))

@@ -2,6 +2,7 @@ using S3lo.Core.Digests;
 
 namespace S3lo.Core.Transfer;
 
+/// <param name="BlobsRepaired">Blobs a concurrent clean deleted before the commit landed, copied again after it.</param>
 public sealed record TransferReport(
     Digest Digest,
     string MediaType,
@@ -10,4 +11,5 @@ public sealed record TransferReport(
     long BytesCopied,
     int BlobsSkipped,
     long BytesSkipped,
-    CommitResult Commit);
+    CommitResult Commit,
+    int BlobsRepaired = 0);

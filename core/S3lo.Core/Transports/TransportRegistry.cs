@@ -1,4 +1,5 @@
 using S3lo.Core.Bucket;
+using S3lo.Core.Config;
 using S3lo.Core.Errors;
 using S3lo.Core.References;
 using S3lo.Core.Registry;
@@ -19,9 +20,9 @@ public sealed class TransportRegistry
     private readonly RegistryTransport _registry;
 
     public TransportRegistry(IEnumerable<IObjectStoreProvider> providers, BucketReferences references, TimeProvider clock,
-        RegistryTransport registry, IEnumerable<IImageTransport> transports)
+        RegistryTransport registry, IEnumerable<IImageTransport> transports, IImageRulesSource? rules = null)
     {
-        _buckets = [.. providers.Select(p => new BucketTransport(p, references, clock))];
+        _buckets = [.. providers.Select(p => new BucketTransport(p, references, clock, rules))];
         _registry = registry;
         _others = [.. transports.Where(t => t is not RegistryTransport)];
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using S3lo.Core.Archives;
+using S3lo.Core.Config;
 using S3lo.Core.References;
 using S3lo.Core.Registry;
 
@@ -15,6 +16,8 @@ public static class TransportServices
     public static IServiceCollection AddImageTransports(this IServiceCollection services) =>
         services
             .AddSingleton<BucketReferences>()
+            // Immutable tags: the built-in rules until s3lo.yaml is read here (the one line to swap).
+            .AddSingleton(IImageRulesSource.BuiltIn)
             .AddSingleton<RegistryTransport>()
             .AddSingleton<IImageTransport, OciLayoutTransport>()
             .AddSingleton<IImageTransport, OciArchiveTransport>()

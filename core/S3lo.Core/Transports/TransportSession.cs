@@ -30,6 +30,9 @@ public sealed class TransportSession : IAsyncDisposable
     /// <summary>How a bucket destination stores layers the engine encodes (a push's <c>--compression</c>).</summary>
     public LayerCompression Compression { get; init; } = LayerCompression.Gzip;
 
+    /// <summary>Move an immutable tag anyway (<c>--force</c>).</summary>
+    public bool Force { get; init; }
+
     /// <summary>The one platform wanted, when the command keeps one.</summary>
     public PlatformSpec? Platform { get; init; }
 
