@@ -24,16 +24,16 @@ public static class OciLayoutImages
             var tar = Tar($"data/{seed}.bin", Random(seed, 2048 + seed % 512));
             diffIds.Add("sha256:" + Hex(tar));
             var gz = Gzip(tar);
-            layers.Add($$"""{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{Put(blobs, gz)}}","size":{{gz.Length}}}""");
+            layers.Add($"{{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"{Put(blobs, gz)}\",\"size\":{gz.Length}}}");
         }
         var config = Encoding.UTF8.GetBytes(
-            $$"""{"architecture":"amd64","os":"linux","config":{"Env":["TAG={{tag}}"]},"rootfs":{"type":"layers","diff_ids":[{{string.Join(",", diffIds.Select(d => $"\"{d}\""))}}]}}""");
+            $$$"""{"architecture":"amd64","os":"linux","config":{"Env":["TAG={{{tag}}}"]},"rootfs":{"type":"layers","diff_ids":[{{{string.Join(",", diffIds.Select(d => $"\"{d}\""))}}}]}}""");
         var manifest = Encoding.UTF8.GetBytes(
-            $$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{Put(blobs, config)}}","size":{{config.Length}}},"layers":[{{string.Join(",", layers)}}]}""");
+            $$$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{{Put(blobs, config)}}}","size":{{{config.Length}}}},"layers":[{{{string.Join(",", layers)}}}]}""");
         var digest = Put(blobs, manifest);
         var indexPath = Path.Combine(directory, "index.json");
         var entries = File.Exists(indexPath) ? ReadEntries(indexPath) : [];
-        entries.Add($$"""{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{digest}}","size":{{manifest.Length}},"annotations":{"org.opencontainers.image.ref.name":"{{tag}}"}}""");
+        entries.Add($$$"""{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{digest}}}","size":{{{manifest.Length}}},"annotations":{"org.opencontainers.image.ref.name":"{{{tag}}}"}}""");
         File.WriteAllText(indexPath, $$"""{"schemaVersion":2,"manifests":[{{string.Join(",", entries)}}]}""");
         return digest;
     }

@@ -60,8 +60,11 @@ public sealed class RunningCleans(ImageBucket bucket, TimeProvider clock)
     }
 }
 
-/// <summary><c>s3lo-gc/running/&lt;run id&gt;.json</c>: who is cleaning, since when, and until when the marker counts.</summary>
-internal sealed record RunningCleanMarker
+/// <summary>
+/// <c>s3lo-gc/running/&lt;run id&gt;.json</c>: who is cleaning, since when, and until when the marker counts.
+/// Written by clean (docs/clean.md), read here. Past <see cref="ExpiresAt"/> it is a leftover of a killed run.
+/// </summary>
+public sealed record RunningCleanMarker
 {
     [JsonPropertyName("run")] public string Run { get; init; } = "";
     [JsonPropertyName("started_at")] public DateTimeOffset? StartedAt { get; init; }

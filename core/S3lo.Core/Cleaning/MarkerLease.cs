@@ -54,7 +54,7 @@ internal sealed class MarkerLease : IAsyncDisposable
         var bytes = JsonSerializer.SerializeToUtf8Bytes(marker, CleanJsonContext.Compact.RunningCleanMarker);
         using var content = new MemoryStream(bytes, writable: false);
         await _store.PutAsync(Key, content, bytes.Length, PutOptions.Metadata, ct).ConfigureAwait(false);
-        _expiresAt = marker.ExpiresAt;
+        _expiresAt = marker.ExpiresAt!.Value;
     }
 
     private async Task RefreshAsync()

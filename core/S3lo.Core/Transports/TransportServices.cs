@@ -17,7 +17,7 @@ public static class TransportServices
         services
             .AddSingleton<BucketReferences>()
             // Immutable tags: the built-in rules until s3lo.yaml is read here (the one line to swap).
-            .AddSingleton(IImageRulesSource.BuiltIn)
+            .AddSingleton<IImageRulesSource, BucketConfigRules>()
             .AddSingleton<RegistryTransport>()
             .AddSingleton<IImageTransport, OciLayoutTransport>()
             .AddSingleton<IImageTransport, OciArchiveTransport>()
