@@ -188,4 +188,18 @@ public sealed class BucketConfigParserTests
         var error = Assert.Throws<ConfigException>(() => BucketConfigParser.Parse("x: 1\n", "s3://b/s3lo.yaml"))!;
         Assert.That(error.Message, Does.StartWith("s3://b/s3lo.yaml line 1: unknown key 'x'"));
     }
+
+    [Test]
+    public void ALongValueIsClippedInTheMessage()
+    {
+        var error = Assert.Throws<ConfigException>(() => BucketConfigParser.Parse("default: {immutable: " + new string('x', 10_000) + "}\n", "s3lo.yaml"))!;
+        Assert.That(error.Message, Is.EqualTo($"s3lo.yaml line 1: immutable must be true or false, not '{new string('x', 64)}...'"));
+    }
+
+    [Test]
+    public void TheDefaultFileInitWritesParses()
+    {
+        var config = BucketConfigParser.Parse(S3lo.Core.Init.StoreInitializer.DefaultConfig, "s3lo.yaml");
+        Assert.That(config.Default, Is.EqualTo(new ImageRules { Immutable = false, KeepLast = 10, MaxAge = TimeSpan.FromDays(90) }));
+    }
 }
