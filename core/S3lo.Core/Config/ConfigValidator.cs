@@ -28,8 +28,8 @@ internal sealed class ConfigValidator(string source)
         foreach (var (key, value) in images.Pairs.Select(p => (p.Key, p.Value)))
         {
             if (!ConfigValues.IsPattern(key.Value))
-                throw Fail(key, $"'{key.Value}' under images is not {ConfigValues.PatternForm}");
-            if (!IsNull(value)) Entry(value, $"'{key.Value}'");
+                throw Fail(key, $"'{Clip(key.Value)}' under images is not {ConfigValues.PatternForm}");
+            if (!IsNull(value)) Entry(value, $"'{Clip(key.Value)}'");
         }
     }
 
@@ -76,9 +76,9 @@ internal sealed class ConfigValidator(string source)
             var name = Value(policy, "name") is { } nameNode ? Text(nameNode, "name", "a name") : "";
             if (name.Length == 0) throw Fail(policy, "each policy needs a name, like {name: fresh, check: age, max_days: 90}");
             if (names.TryGetValue(name, out var firstLine))
-                throw Fail(policy, $"policy name '{name}' is used twice (first on line {firstLine})");
+                throw Fail(policy, $"policy name '{Clip(name)}' is used twice (first on line {firstLine})");
             names[name] = policy.Start.Line;
-            var where = $"policy '{name}'";
+            var where = $"policy '{Clip(name)}'";
             CheckKeys(policy, $"under {where}", PolicyKeys);
             var checkNode = Value(policy, "check")
                 ?? throw Fail(policy, $"{where} needs a check: one of {string.Join(", ", ConfigValues.Checks)}");
@@ -123,7 +123,7 @@ internal sealed class ConfigValidator(string source)
         foreach (var pair in map.Pairs)
         {
             if (Array.IndexOf(valid, pair.Key.Value) < 0)
-                throw Fail(pair.Key, $"unknown key '{pair.Key.Value}' {where}; valid keys: {string.Join(", ", valid)}");
+                throw Fail(pair.Key, $"unknown key '{Clip(pair.Key.Value)}' {where}; valid keys: {string.Join(", ", valid)}");
         }
     }
 
@@ -141,10 +141,13 @@ internal sealed class ConfigValidator(string source)
 
     private static string Shown(YamlTreeNode node) => node switch
     {
-        YamlTreeScalar scalar => $"'{scalar.Value}'",
+        YamlTreeScalar scalar => $"'{Clip(scalar.Value)}'",
         YamlTreeSeq => "a list",
         _ => "a mapping",
     };
+
+    // Text from the file goes into one error line: a hostile megabyte-long key must not.
+    private static string Clip(string text) => text.Length <= 64 ? text : text[..64] + "...";
 
     private ConfigException Fail(YamlTreeNode node, string message) =>
         new($"{source} line {node.Start.Line}: {message}");

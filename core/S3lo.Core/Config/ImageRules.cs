@@ -37,4 +37,14 @@ public sealed record ImageRules
         ConfigKey.MaxAge => this with { MaxAge = null },
         _ => this with { KeepTags = null },
     };
+
+    /// <summary>Equal when every key is: keep_tags by its names in order, not by list instance.</summary>
+    public bool Equals(ImageRules? other) =>
+        other is not null
+        && Immutable == other.Immutable
+        && KeepLast == other.KeepLast
+        && MaxAge == other.MaxAge
+        && (KeepTags is null ? other.KeepTags is null : other.KeepTags is not null && KeepTags.SequenceEqual(other.KeepTags, StringComparer.Ordinal));
+
+    public override int GetHashCode() => HashCode.Combine(Immutable, KeepLast, MaxAge, KeepTags?.Count);
 }

@@ -24,10 +24,7 @@ public sealed class BucketConfigParserTests
     {
         var config = BucketConfigParser.Parse(SpecExample, "s3lo.yaml");
 
-        Assert.That(config.Default.Immutable, Is.False);
-        Assert.That(config.Default.KeepLast, Is.EqualTo(10));
-        Assert.That(config.Default.MaxAge, Is.EqualTo(TimeSpan.FromDays(90)));
-        Assert.That(config.Default.KeepTags, Is.EqualTo(new[] { "latest", "stable" }));
+        Assert.That(config.Default, Is.EqualTo(new ImageRules { Immutable = false, KeepLast = 10, MaxAge = TimeSpan.FromDays(90), KeepTags = ["latest", "stable"] }));
         Assert.That(config.Images.Select(i => i.Pattern), Is.EqualTo(new[] { "myapp", "dev/*" }));
         Assert.That(config.Images[0].Rules, Is.EqualTo(new ImageRules { Immutable = true, KeepLast = 5 }));
         Assert.That(config.Images[1].Rules, Is.EqualTo(new ImageRules { MaxAge = TimeSpan.FromDays(7), KeepLast = 3 }));
@@ -187,5 +184,19 @@ public sealed class BucketConfigParserTests
     {
         var error = Assert.Throws<ConfigException>(() => BucketConfigParser.Parse("x: 1\n", "s3://b/s3lo.yaml"))!;
         Assert.That(error.Message, Does.StartWith("s3://b/s3lo.yaml line 1: unknown key 'x'"));
+    }
+
+    [Test]
+    public void ALongValueIsClippedInTheMessage()
+    {
+        var error = Assert.Throws<ConfigException>(() => BucketConfigParser.Parse("default: {immutable: " + new string('x', 10_000) + "}\n", "s3lo.yaml"))!;
+        Assert.That(error.Message, Is.EqualTo($"s3lo.yaml line 1: immutable must be true or false, not '{new string('x', 64)}...'"));
+    }
+
+    [Test]
+    public void TheDefaultFileInitWritesParses()
+    {
+        var config = BucketConfigParser.Parse(S3lo.Core.Init.StoreInitializer.DefaultConfig, "s3lo.yaml");
+        Assert.That(config.Default, Is.EqualTo(new ImageRules { Immutable = false, KeepLast = 10, MaxAge = TimeSpan.FromDays(90) }));
     }
 }

@@ -98,6 +98,23 @@ public sealed class ConfigDocumentTests
     }
 
     [Test]
+    public void ANewKeyTakesTheIndentationOfItsSiblings()
+    {
+        const string text = "default:\n    lifecycle:\n        keep_last: 4\n";
+
+        Assert.That(Set(text, null, "lifecycle.max_age=12h"), Is.EqualTo(text + "        max_age: 12h\n"));
+        Assert.That(Set(text, null, "immutable=true"), Is.EqualTo(text + "    immutable: true\n"));
+    }
+
+    [Test]
+    public void AnEmptyEntryIsFilledInOnItsOwnLine()
+    {
+        Assert.That(Set("default:\nimages:\n  app:\n", "app", "immutable=true"), Is.EqualTo("default:\nimages:\n  app: {immutable: true}\n"));
+        Assert.That(Set("default:\nimages:\n  app:\n", null, "lifecycle.keep_last=5"),
+            Is.EqualTo("default:\n  lifecycle: {keep_last: 5}\nimages:\n  app:\n"));
+    }
+
+    [Test]
     public void RemovingAKeyRemovesItsLineOnly()
     {
         Assert.That(Remove(Commented, null, "lifecycle.max_age"), Is.EqualTo(Commented.Replace("    max_age: 90d\n", "")));
