@@ -63,7 +63,7 @@ internal sealed class Reachability(ImageBucket bucket, Action<string> warn)
                 var info = await bucket.Store.HeadAsync(key, ct).ConfigureAwait(false) ?? throw new ObjectNotFoundException(bucket.Name, key);
                 if (info.Size > ManifestSniffer.MaxManifestBytes) return;
             }
-            bytes = await bucket.ReadAllAsync(key, ct).ConfigureAwait(false);
+            bytes = await SmallObjects.ReadAsync(bucket, key, descriptor.Size, ct).ConfigureAwait(false);
         }
         catch (ObjectNotFoundException)
         {
