@@ -23,7 +23,7 @@ internal static class BlobClassifier
             {
                 try
                 {
-                    var bytes = await bucket.ReadAllAsync(BucketLayout.BlobsPrefix + blob.Hex, token).ConfigureAwait(false);
+                    var bytes = await SmallObjects.ReadAsync(bucket, BucketLayout.BlobsPrefix + blob.Hex, blob.Size, token).ConfigureAwait(false);
                     if (ManifestSniffer.LooksLikeManifest(bytes)) category = CleanCategory.Manifests;
                 }
                 catch (ObjectNotFoundException)

@@ -14,6 +14,7 @@ public sealed class BucketCleaner(ImageBucket bucket, Func<string, EffectiveRule
 {
     public async Task<CleanReport> RunAsync(CleanOptions options, IProgress<CleanProgress>? progress, CancellationToken ct)
     {
+        options = options with { Parallelism = Math.Max(1, options.Parallelism) };
         var now = clock.GetUtcNow();
         var items = new ConcurrentQueue<CleanItem>();
         var warnings = new ConcurrentQueue<string>();

@@ -58,12 +58,17 @@ internal sealed class Reachability(ImageBucket bucket, Action<string> warn)
         try
         {
             // A digest named outside a manifest may be a layer: only small blobs can be manifests.
-            if (descriptor.Size < 0 && await bucket.Store.HeadAsync(key, ct).ConfigureAwait(false) is not { Size: <= ManifestSniffer.MaxManifestBytes })
-                return;
-            bytes = await bucket.ReadAllAsync(key, ct).ConfigureAwait(false);
+            if (descriptor.Size < 0)
+            {
+                var info = await bucket.Store.HeadAsync(key, ct).ConfigureAwait(false) ?? throw new ObjectNotFoundException(bucket.Name, key);
+                if (info.Size > ManifestSniffer.MaxManifestBytes) return;
+            }
+            bytes = await SmallObjects.ReadAsync(bucket, key, descriptor.Size, ct).ConfigureAwait(false);
         }
         catch (ObjectNotFoundException)
         {
+            // Not remembered as walked: a push may upload it before the recheck, which must then read it.
+            _walked.TryRemove(digest.Hex, out _);
             if (warnIfMissing) warn($"{what}: manifest {digest} is missing from the bucket (the image is broken already)");
             return;
         }

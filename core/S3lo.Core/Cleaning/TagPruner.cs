@@ -51,7 +51,7 @@ internal static class TagPruner
         try
         {
             // The decision was made on the version read earlier: a push since then is a new image to keep.
-            // DeleteTagAsync's own conditional delete closes the rest of the window.
+            // DeleteTagAsync then deletes only the version it heads itself, so the window left is one round trip.
             if (await MovedAsync(bucket, tag, ct).ConfigureAwait(false)) return Moved(tag, warn);
             await bucket.DeleteTagAsync(tag.Repository, tag.Tag, ct).ConfigureAwait(false);
             return null;

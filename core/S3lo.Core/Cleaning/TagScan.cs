@@ -30,7 +30,7 @@ internal static class TagScan
         byte[] bytes;
         try
         {
-            bytes = await bucket.ReadAllAsync(key, ct).ConfigureAwait(false);
+            bytes = await SmallObjects.ReadAsync(bucket, key, info.Size, ct).ConfigureAwait(false);
         }
         catch (ObjectNotFoundException)
         {

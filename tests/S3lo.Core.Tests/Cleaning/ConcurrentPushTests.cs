@@ -41,6 +41,34 @@ public sealed class ConcurrentPushTests : CleanFixture
     }
 
     [Test]
+    public async Task APlatformManifestMissingAtTheWalkAndPushedBeforeTheRecheckIsReadThen()
+    {
+        // broken:1 lists a platform manifest whose blob is gone, so its config and layer look unreachable...
+        var builder = new Support.ImageBuilder(Bucket);
+        var platform = await builder.PutImageAsync("linux", "amd64", null, seed: 50);
+        var index = Support.ImageBuilder.Index(Support.ImageBuilder.Entry(platform, "linux", "amd64"));
+        await builder.TagAsync("broken", "1", index);
+        await Store.DeleteAsync(BucketLayout.BlobsPrefix + platform.Digest.Hex, None);
+        var hooked = new HookedStore(Store);
+        var pushed = false;
+        hooked.AfterPut = async key =>
+        {
+            if (!key.StartsWith(BucketLayout.RunningCleansPrefix, StringComparison.Ordinal) || pushed) return;
+            pushed = true;
+            // ...until a push uploads that manifest again and tags an index listing it, before the recheck.
+            await builder.PutManifestBlobAsync(platform);
+            await builder.TagAsync("fixed", "1", index);
+        };
+
+        var report = await CleanLaterAsync(TimeSpan.FromHours(2), Confirmed, through: hooked);
+
+        Assert.That(pushed, Is.True);
+        Assert.That(report.Items, Is.Empty, "the recheck read the manifest it had found missing before");
+        Assert.That(BlobDigests(), Does.Contain(platform.Manifest!.Config.Digest).And.Contain(platform.Manifest.Layers[0].Digest));
+        Assert.That(report.Warnings, Is.EqualTo(new[] { $"broken:1: manifest {platform.Digest} is missing from the bucket (the image is broken already)" }));
+    }
+
+    [Test]
     public async Task TheMarkerNamesTheRunAndExpiresTenMinutesAfterItWasWrittenAndIsGoneAfterTheDeletes()
     {
         await new Support.ImageBuilder(Bucket).PutBlobAsync(Bytes.Random(1000, 3), "application/octet-stream");
