@@ -358,35 +358,43 @@ def load(path):
 
 # ------------------------------------------------------------------------------------------ counts
 def cmd_counts(args):
-    """Counts per category from a `clean --output json` report, whatever its exact shape: totals per
-    category when the report has them, else the items counted by their category."""
-    report = load(args.report)
-    counts = {}
+    """Counts per category from a `clean --output json` report: its totals (a list of {category, count,
+    bytes, failed}, or a map by category), else its items counted by category. Keys and category
+    names are compared without case, dashes or underscores (index-entries = IndexEntries)."""
+    norm = lambda name: str(name).lower().replace("-", "").replace("_", "")
 
-    def add(cat, n, b):
-        c = counts.setdefault(cat.lower(), [0, 0])
-        c[0] += n
-        c[1] += b
+    def lower(doc):
+        if isinstance(doc, dict):
+            return {norm(k): lower(v) for k, v in doc.items()}
+        return [lower(v) for v in doc] if isinstance(doc, list) else doc
 
-    totals = next((report[k] for k in ("totals", "summary", "counts") if isinstance(report.get(k), (dict, list))), None)
-    if isinstance(totals, dict):
-        for cat, v in totals.items():
-            if isinstance(v, dict):
-                add(cat, int(v.get("count", 0)), int(v.get("bytes", 0)))
-            elif isinstance(v, int):
-                add(cat, v, 0)
-    elif isinstance(totals, list):
-        for v in totals:
-            add(str(v.get("category", "?")), int(v.get("count", 0)), int(v.get("bytes", 0)))
+    report = lower(load(args.report))
+    counts, failed = {}, 0
+
+    def add(category, count, size):
+        c = counts.setdefault(norm(category), [0, 0])
+        c[0] += int(count)
+        c[1] += int(size)
+
+    totals = report.get("totals")
+    if isinstance(totals, list):
+        for t in totals:
+            add(t.get("category", "?"), t.get("count", 0), t.get("bytes", 0))
+            failed += int(t.get("failed", 0))
+    elif isinstance(totals, dict):
+        for category, t in totals.items():
+            add(category, t.get("count", 0), t.get("bytes", 0))
+            failed += int(t.get("failed", 0))
     else:
         for item in report.get("items", []):
-            add(str(item.get("category", "?")), 1, int(item.get("bytes", 0)))
-    failures = sum(1 for item in report.get("items", []) if item.get("failure"))
-    get = lambda cat, i: counts.get(cat, [0, 0])[i]
-    print(f"tags={get('tags', 0)} manifests={get('manifests', 0)} blobs={get('blobs', 0)} "
-          f"uploads={get('uploads', 0)} indexentries={get('indexentries', 0)} "
-          f"bytes={sum(c[1] for k, c in counts.items() if k in ('manifests', 'blobs'))} "
-          f"failures={failures} warnings={len(report.get('warnings', []))}")
+            if item.get("failure"):
+                failed += 1
+            else:
+                add(item.get("category", "?"), 1, item.get("bytes", 0))
+    n = lambda category, i=0: counts.get(category, [0, 0])[i]
+    print(f"tags={n('tags')} manifests={n('manifests')} blobs={n('blobs')} uploads={n('uploads')} "
+          f"indexentries={n('indexentries')} bytes={n('manifests', 1) + n('blobs', 1)} "
+          f"failures={failed} warnings={len(report.get('warnings', []))}")
 
 
 # ------------------------------------------------------------------------------------------ verify
