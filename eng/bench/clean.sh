@@ -10,8 +10,9 @@
 #   --seed S           generator seed (default 1): the same seed writes the same bytes
 #   --time-limit S     aim for a dry run, wall seconds (default 60)
 #   --rss-limit-mb M   aim for every run, peak RSS in MB (default 200)
-#   --fill-only        fill the bucket, print what a clean should delete, stop (no s3lo needed)
-#   --keep             keep the bucket and the temp dir (plan, JSON reports, GNU time output)
+#   --fill-only        fill the bucket, print what a clean should delete, stop (no s3lo needed);
+#                      with --keep the bucket stays for runs by hand
+#   --keep             keep the bucket and the temp dir (plan, JSON reports, GNU time -v output)
 #
 # The bucket's s3lo.yaml is `default: {lifecycle: {keep_last: 10, max_age: 90d}}`; tags were pushed
 # over the last 200 days and every blob was written just now. Runs, each under GNU /usr/bin/time -v:
