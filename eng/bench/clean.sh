@@ -140,4 +140,5 @@ run dry-run-grace0 1 1 --grace 0s
 run confirm 0 1 --confirm --grace 0s
 "$PY" "$GEN" verify --bucket "$BUCKET" --endpoint "$ENDPOINT" --plan "$TMP/plan.json" || fail=1
 run again 1 1 --grace 0s
+echo "clean bench: $([ "$fail" = 0 ] && echo PASS || echo FAIL)"
 exit $fail
