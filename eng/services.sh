@@ -8,7 +8,8 @@
 #                                               azure     npm azurite 3.37.0
 #                                               gcs       npm firebase-tools 15.34.2
 #                                               build     clang zlib1g-dev curl (Native AOT publish)
-#                                               bench     time (GNU /usr/bin/time for eng/bench)
+#                                               bench     time python3-boto3 (GNU /usr/bin/time, and boto3 for
+#                                                         eng/bench/clean-bucket.py)
 #                                       apt/npm output goes to $S3LO_INSTALL_LOG; its tail is shown on failure.
 #   eng/services.sh start [NAME...]     start docker s3 azure gcs registry (default: all) and wait until
 #                                       ready; a service that already answers is left as it is.
@@ -95,7 +96,7 @@ install() {
   for g in "${groups[@]}"; do
     case "$g" in
       all)      pkgs+=(docker.io skopeo docker-registry apache2-utils ceph-mon ceph-osd radosgw ceph-common
-                       uuid-runtime iproute2 clang zlib1g-dev time)
+                       uuid-runtime iproute2 clang zlib1g-dev time python3-boto3)
                 npms+=(azurite@3.37.0 firebase-tools@15.34.2) ;;
       docker)   pkgs+=(docker.io skopeo) ;;
       registry) pkgs+=(docker-registry apache2-utils) ;;
@@ -103,7 +104,7 @@ install() {
       azure)    npms+=(azurite@3.37.0) ;;
       gcs)      npms+=(firebase-tools@15.34.2) ;;
       build)    pkgs+=(clang zlib1g-dev) ;;
-      bench)    pkgs+=(time) ;;
+      bench)    pkgs+=(time python3-boto3) ;;
       *) die "unknown install group '$g' (groups: ${ALL_GROUPS[*]})" ;;
     esac
   done
