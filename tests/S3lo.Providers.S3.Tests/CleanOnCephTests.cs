@@ -46,6 +46,7 @@ public sealed class CleanOnCephTests : BucketTest
         await PushAsync(bucket, image, "app", "old", DateTimeOffset.UtcNow);
         await bucket.DeleteTagAsync("app", "old", None);
         var pushed = false;
+        Task? push = null;
         // In-process only to pick the moment (no server can pause a clean after its marker); the push
         // and every read, list and delete go to the RGW.
         var hooked = new HookedStore(Store);
@@ -53,11 +54,15 @@ public sealed class CleanOnCephTests : BucketTest
         {
             if (!key.StartsWith(BucketLayout.RunningCleansPrefix, StringComparison.Ordinal) || pushed) return;
             pushed = true;
-            await PushAsync(bucket, image, "app", "new", DateTimeOffset.UtcNow);
+            // The push waits for the marker to go after it commits (as one in another process would), so the
+            // hook lets the clean go on once the tag is written.
+            push = Task.Run(() => PushAsync(bucket, image, "app", "new", DateTimeOffset.UtcNow));
+            while (!push.IsCompleted && await Store.HeadAsync(BucketLayout.ManifestKey("app", "new"), None) is null) await Task.Delay(10);
         };
 
         var report = await new BucketCleaner(new ImageBucket(hooked), _ => EffectiveRules.BuiltIn, new FixedClock(DateTimeOffset.UtcNow.AddHours(2)))
             .RunAsync(new CleanOptions { Confirm = true, Grace = TimeSpan.Zero }, null, None);
+        await push!;
 
         Assert.That(pushed, Is.True);
         Assert.That(report.Items, Is.Empty);

@@ -47,6 +47,20 @@ public abstract class CleanFixture
         await new TransferEngine().TransferAsync(new TestImageSource(image), new BucketImageDestination(bucket, repository, tag, clock), new TransferOptions(), None);
     }
 
+    /// <summary>
+    /// Starts a push from inside a clean (a hook) and returns once its tag is written. The push then waits for
+    /// the clean's marker to go, as one in another process would, so the hook must not wait for all of it:
+    /// await the returned task after the clean.
+    /// </summary>
+    protected async Task<Task> PushUntilTaggedAsync(TestImage image, string repository, string tag)
+    {
+        var push = Task.Run(() => PushAsync(image, repository, tag));
+        var key = BucketLayout.ManifestKey(repository, tag);
+        while (!push.IsCompleted && await Store.HeadAsync(key, None) is null) await Task.Delay(5);
+        if (push.IsFaulted) await push;
+        return push;
+    }
+
     protected Task<CleanReport> CleanAsync(CleanOptions options, EffectiveRules? rules = null, IObjectStore? through = null) =>
         new BucketCleaner(through is null ? Bucket : new ImageBucket(through), _ => rules ?? EffectiveRules.BuiltIn, Clock).RunAsync(options, null, None);
 

@@ -22,6 +22,7 @@ public sealed class ConcurrentPushTests : CleanFixture
         await PushAsync(image, "app", "old");
         await Bucket.DeleteTagAsync("app", "old", None);
         byte[]? marker = null;
+        Task? push = null;
         var hooked = new HookedStore(Store);
         hooked.AfterPut = async key =>
         {
@@ -29,10 +30,11 @@ public sealed class ConcurrentPushTests : CleanFixture
             marker = await ReadAsync(key);
             // ...and a push of the same image to a new tag lands once the marker is written: it uploads no
             // blob (all exist), only its manifest.json.
-            await PushAsync(image, "app", "new");
+            push = await PushUntilTaggedAsync(image, "app", "new");
         };
 
         var report = await CleanLaterAsync(TimeSpan.FromHours(2), Confirmed, through: hooked);
+        await push!;
 
         Assert.That(marker, Is.Not.Null, "the clean had blobs to delete, so it wrote its marker");
         Assert.That(report.Items, Is.Empty, "the recheck found app:new and kept every blob it reaches");
