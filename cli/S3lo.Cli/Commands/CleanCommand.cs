@@ -34,7 +34,8 @@ public sealed class CleanCommand(CommandRunner runner, BucketReferences referenc
                 Blobs = blobs || !tags,
                 Grace = Durations.ParseGrace(grace, "--grace"),
                 KeepDigests = keepDigests is null ? new HashSet<string>() : KeepDigestsFile.Read(keepDigests),
-                Parallelism = global.Concurrency * 2,
+                // A big clean is round trips to the store, not bytes: more in flight than a transfer wants.
+                Parallelism = global.Concurrency * 4,
             };
             var localConfig = config is null ? null : ReadConfigFile(config);
             await using var images = await buckets.OpenAsync(target.Location, context.StoreOptions, context.Token);
