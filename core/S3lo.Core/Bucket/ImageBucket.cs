@@ -187,15 +187,21 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
     /// Removes a tag's files (never blobs). Only the files a tag owns are deleted: a prefix delete
     /// could reach another image whose name continues the path (org/app:1.0 vs org/app/1.0:v1).
     /// </summary>
-    public async Task<bool> DeleteTagAsync(string repository, string tag, CancellationToken ct)
+    public Task<bool> DeleteTagAsync(string repository, string tag, CancellationToken ct) => DeleteTagAsync(repository, tag, null, ct);
+
+    /// <param name="expectedETag">
+    /// The manifest version the caller decided on (clean reads every tag long before it deletes); null: the
+    /// version read here. Either way a push that moved the tag since keeps it.
+    /// </param>
+    public async Task<bool> DeleteTagAsync(string repository, string tag, string? expectedETag, CancellationToken ct)
     {
         var manifestKey = BucketLayout.ManifestKey(repository, tag);
         if (await Store.HeadAsync(manifestKey, ct).ConfigureAwait(false) is not { } read) return false;
         // The manifest goes first: from then on the tag is gone, whatever happens to the rest. Only the
-        // version read here is deleted: a push that moved the tag meanwhile keeps it (and its history).
+        // version read (or expected) is deleted: a push that moved the tag meanwhile keeps it (and its history).
         try
         {
-            if (read.ETag is { } etag) await Store.DeleteIfMatchAsync(manifestKey, etag, ct).ConfigureAwait(false);
+            if ((expectedETag ?? read.ETag) is { } etag) await Store.DeleteIfMatchAsync(manifestKey, etag, ct).ConfigureAwait(false);
             else await Store.DeleteAsync(manifestKey, ct).ConfigureAwait(false);
         }
         catch (PreconditionFailedException)

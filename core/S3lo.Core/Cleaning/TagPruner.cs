@@ -50,10 +50,10 @@ internal static class TagPruner
     {
         try
         {
-            // The decision was made on the version read earlier: a push since then is a new image to keep.
-            // DeleteTagAsync then deletes only the version it heads itself, so the window left is one round trip.
+            // The decision was made on the version read earlier: a push since then is a new image to keep,
+            // so only that version is deleted (conditionally, where the store has a version tag).
             if (await MovedAsync(bucket, tag, ct).ConfigureAwait(false)) return Moved(tag, warn);
-            await bucket.DeleteTagAsync(tag.Repository, tag.Tag, ct).ConfigureAwait(false);
+            await bucket.DeleteTagAsync(tag.Repository, tag.Tag, tag.Manifest.ETag, ct).ConfigureAwait(false);
             return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -136,6 +136,22 @@ public class ImageBucketTests
     }
 
     [Test]
+    public async Task DeleteTagOfAnExpectedVersionAPushReplacedKeepsTheNewOne()
+    {
+        // clean decides on the version it read; a push since then is a new image that must stay.
+        var first = await _images.PutImageAsync("linux", "amd64", null, seed: 1);
+        var second = await _images.PutImageAsync("linux", "amd64", null, seed: 2);
+        await _images.TagAsync("app", "1", first);
+        var decidedOn = (await _bucket.ReadTagAsync("app", "1", None))!.ETag;
+        await _images.TagAsync("app", "1", second);
+
+        var error = Assert.ThrowsAsync<S3loException>(async () => await _bucket.DeleteTagAsync("app", "1", decidedOn, None));
+
+        Assert.That(error!.Message, Does.StartWith("app:1 in "));
+        Assert.That((await _bucket.ReadTagAsync("app", "1", None))!.Manifest.Digest, Is.EqualTo(second.Digest));
+    }
+
+    [Test]
     public async Task DeleteTagOfAMissingTagReturnsFalse()
     {
         Assert.That(await _bucket.DeleteTagAsync("nope", "v1", None), Is.False);
