@@ -131,6 +131,33 @@ public sealed class ConfigCommandTests
     }
 
     [Test]
+    public void AMissingArgumentOfAConfigSubcommandPointsAtThatSubcommandsHelp()
+    {
+        using var store = new TempStore();
+
+        var result = S3loBinary.Run("config", "set", store.Ref("app"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString);
+        Assert.That(result.StderrLines, Has.Length.EqualTo(2), result.ToString);
+        Assert.That(result.StderrLines[0], Does.StartWith("error: ").And.EndWith("needs its assignments argument"));
+        Assert.That(result.StderrLines[1], Is.EqualTo("hint: 's3lo config set --help' shows how to call it"), "'s3lo set' is not a command");
+    }
+
+    [Test]
+    public void AStrayArgumentOfAConfigSubcommandPointsAtThatSubcommandsHelp()
+    {
+        using var store = new TempStore();
+
+        var result = S3loBinary.Run("config", "get", store.Ref("app"), "extra");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString);
+        Assert.That(result.StderrLines, Has.Length.EqualTo(2), result.ToString);
+        Assert.That(result.StderrLines[0], Does.StartWith("error: unexpected argument 'extra': "));
+        Assert.That(result.StderrLines[1], Is.EqualTo("hint: 's3lo config get --help' shows how to call it; quote a value that contains spaces"),
+            "'s3lo get' is not a command");
+    }
+
+    [Test]
     public void SetRefusesAnInvalidFileInTheBucketWithItsLineAndLeavesItAsItWas()
     {
         using var store = new TempStore();
