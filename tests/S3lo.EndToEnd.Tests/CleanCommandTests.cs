@@ -65,6 +65,33 @@ public sealed partial class CleanCommandTests
     }
 
     [Test]
+    public void MaxAgeAndKeepTagsDecideWithTheirReasonsAndTagsThenBlobsSplitTheRun()
+    {
+        using var store = new TempStore();
+        var images = Seed(store);
+        var set = S3loBinary.Run("config", "set", store.Ref("app"), "lifecycle.max_age=1d12h", "lifecycle.keep_tags=v1");
+        Assert.That(set.ExitCode, Is.EqualTo(0), set.ToString);
+
+        var tags = S3loBinary.Run("clean", store.Url, "--tags", "--confirm", "--grace", "0s");
+        Assert.That(tags.ExitCode, Is.EqualTo(0), tags.ToString);
+        Assert.That(tags.StdoutLines, Is.EqualTo(new[]
+        {
+            "deleted tag app:v2 (keep_last 2: 3rd newest; max_age 1d12h: pushed 3d ago)",
+            "deleted tag app:v3 (max_age 1d12h: pushed 2d ago)",
+            "deleted: tags 2, manifests 0 (0 B), blobs 0 (0 B), uploads 0 (0 B), index-entries 0 (0 B)",
+        }), "keep_tags v1 keeps the oldest tag; --tags alone deletes no blob");
+        foreach (var held in UniqueBlobs(images[1], images[2]))
+            Assert.That(File.Exists(StoreChecker.BlobPath(store.Root, held)), Is.True, $"{held} stays until a --blobs run");
+
+        var blobs = S3loBinary.Run("clean", store.Url, "--blobs", "--confirm", "--grace", "0s");
+        Assert.That(blobs.ExitCode, Is.EqualTo(0), blobs.ToString);
+        Assert.That(BlobLines(blobs, "deleted"), Is.EquivalentTo(UniqueBlobs(images[1], images[2])));
+        Assert.That(blobs.StdoutLines[^1], Does.StartWith("deleted: tags 0, manifests 0 (0 B), blobs 4 ("));
+        Assert.That(List(store), Is.EqualTo(new[] { "app:v1", "app:v4" }));
+        Assert.That(StoreChecker.Problems(store.Root), Is.Empty);
+    }
+
+    [Test]
     public void KeepDigestsKeepsTheTagHoldingADigestFromTheFile()
     {
         using var store = new TempStore();
