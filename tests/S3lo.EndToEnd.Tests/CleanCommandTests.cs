@@ -205,6 +205,60 @@ public sealed partial class CleanCommandTests
     }
 
     [Test]
+    public void AnInvalidS3loYamlInTheBucketStopsCleanBeforeItDeletesAnything()
+    {
+        using var store = new TempStore();
+        Seed(store);
+        File.WriteAllText(Path.Combine(store.Root, "s3lo.yaml"), "images:\n  app: {lifecycle: {keep_last: 0}}\n");
+        var before = Snapshot(store);
+
+        var result = S3loBinary.Run("clean", store.Url, "--confirm", "--grace", "0s");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString);
+        Assert.That(result.StderrLines, Is.EqualTo(new[]
+        {
+            "error: s3lo.yaml line 2: keep_last must be a whole number from 1 to 100000, not '0'",
+            $"hint: fix s3lo.yaml in {store.Url.TrimEnd('/')} by hand; docs/config.md lists every key",
+        }));
+        Assert.That(result.Stdout, Is.Empty);
+        Assert.That(Snapshot(store), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void ConfigFileRulesReplaceTheBucketsForOneRun()
+    {
+        using var store = new TempStore();
+        Seed(store);
+        var rules = Path.Combine(store.Parent, "trial.yaml");
+        File.WriteAllText(rules, "images:\n  app: {lifecycle: {keep_last: 3}}\n");
+
+        var result = S3loBinary.Run("clean", store.Url, "--config", rules);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString);
+        Assert.That(result.StdoutLines, Is.EqualTo(new[]
+        {
+            "would delete tag app:v1 (keep_last 3: 4th newest)",
+            string.Format(NoBlobsDryRun, 1),
+        }), "the bucket says keep_last 2; the file says 3");
+    }
+
+    /// <summary>A --config file is a value given on the command line, as a --keep-digests file is: a bad one is a usage error.</summary>
+    [Test]
+    public void AnInvalidConfigFileIsAUsageError()
+    {
+        using var store = new TempStore();
+        Seed(store);
+        var rules = Path.Combine(store.Parent, "trial.yaml");
+        File.WriteAllText(rules, "images:\n  app: {lifecycle: {keep_lst: 3}}\n");
+
+        var result = S3loBinary.Run("clean", store.Url, "--config", rules, "--confirm", "--grace", "0s");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString);
+        Assert.That(result.StderrLines[0], Is.EqualTo($"error: {rules} line 2: unknown key 'keep_lst' under lifecycle; valid keys: keep_last, max_age, keep_tags"));
+        Assert.That(List(store), Is.EqualTo(new[] { "app:v1", "app:v2", "app:v3", "app:v4" }));
+    }
+
+    [Test]
     public void CleanOfAnImageIsAUsageErrorWithAHint()
     {
         using var store = new TempStore();
