@@ -65,6 +65,13 @@ public sealed class CleanCommand(CommandRunner runner, BucketReferences referenc
         {
             throw new UsageException($"--config: cannot read '{path}': {e.Message}");
         }
-        return BucketConfigParser.Parse(text, path);
+        try
+        {
+            return BucketConfigParser.Parse(text, path);
+        }
+        catch (ConfigException e)
+        {
+            throw new UsageException(e.Message, e.Hint);
+        }
     }
 }

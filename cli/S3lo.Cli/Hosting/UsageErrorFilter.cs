@@ -1,4 +1,5 @@
 using Cocona.Command.Binder;
+using Cocona.Command;
 using Cocona.Filters;
 
 namespace S3lo.Cli.Hosting;
@@ -11,13 +12,14 @@ public sealed class UsageErrorFilter : CommandFilterAttribute
 {
     public override async ValueTask<int> OnCommandExecutionAsync(CoconaCommandExecutingContext ctx, CommandExecutionDelegate next)
     {
+        var command = FullName(ctx.Command);
         // Cocona drops positional arguments beyond the command's own; a stray word is a mistake to report.
         var expected = ctx.Command.Arguments.Count;
         if (ctx.ParsedCommandLine.Arguments.Count > expected && !ctx.Command.Arguments.Any(a => a.ArgumentType.IsArray))
         {
             var extra = ctx.ParsedCommandLine.Arguments[expected].Value;
-            ErrorReport.Write($"unexpected argument '{extra}': '{ctx.Command.Name}' takes {(expected == 1 ? "one argument" : $"at most {expected} arguments")}",
-                $"'s3lo {ctx.Command.Name} --help' shows how to call it; quote a value that contains spaces", null, false);
+            ErrorReport.Write($"unexpected argument '{extra}': '{command}' takes {(expected == 1 ? "one argument" : $"at most {expected} arguments")}",
+                $"'s3lo {command} --help' shows how to call it; quote a value that contains spaces", null, false);
             return ExitCodes.Usage;
         }
         try
@@ -26,9 +28,16 @@ public sealed class UsageErrorFilter : CommandFilterAttribute
         }
         catch (ParameterBinderException e)
         {
-            ErrorReport.Write(Describe(e, ctx.Command.Name), $"'s3lo {ctx.Command.Name} --help' shows how to call it", null, false);
+            ErrorReport.Write(Describe(e, command), $"'s3lo {command} --help' shows how to call it", null, false);
             return ExitCodes.Usage;
         }
+    }
+
+    /// <summary>"config set" for a subcommand (Cocona knows only "set"); the group is the first word typed.</summary>
+    private static string FullName(CommandDescriptor command)
+    {
+        var group = Environment.GetCommandLineArgs().Skip(1).FirstOrDefault(a => !a.StartsWith('-'));
+        return group is null || group == command.Name || command.Aliases.Contains(group) ? command.Name : $"{group} {command.Name}";
     }
 
     // Cocona's message for these three is only the result's name ("InsufficientArgument").
