@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -21,7 +20,7 @@ public static class OciLayoutImages
         var diffIds = new List<string>();
         foreach (var seed in layerSeeds)
         {
-            var tar = Tar($"data/{seed}.bin", Random(seed, 2048 + seed % 512));
+            var tar = TarFiles.One($"data/{seed}.bin", Random(seed, 2048 + seed % 512));
             diffIds.Add("sha256:" + Hex(tar));
             var gz = Gzip(tar);
             layers.Add($"{{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"{Put(blobs, gz)}\",\"size\":{gz.Length}}}");
@@ -65,20 +64,5 @@ public static class OciLayoutImages
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(bytes);
         return output.ToArray();
-    }
-
-    private static byte[] Tar(string path, byte[] content)
-    {
-        using var tar = new MemoryStream();
-        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path)
-            {
-                DataStream = new MemoryStream(content),
-                Mode = (UnixFileMode)0b110_100_100,
-                ModificationTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero),
-            });
-        }
-        return tar.ToArray();
     }
 }

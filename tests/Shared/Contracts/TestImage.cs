@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.Text;
 using S3lo.Core.Digests;
 using S3lo.Core.Oci;
@@ -35,7 +34,7 @@ public sealed class TestImage
 
     public static TestImage Create(int seed, int layerCount = 3, int layerBytes = 64 * 1024)
     {
-        var tars = Enumerable.Range(0, layerCount).Select(i => Tar($"data/layer{i}.bin", Bytes.Random(layerBytes + i, seed * 100 + i))).ToList();
+        var tars = Enumerable.Range(0, layerCount).Select(i => TarFiles.One($"data/layer{i}.bin", Bytes.Random(layerBytes + i, seed * 100 + i))).ToList();
         var diffIds = tars.Select(t => Digest.Compute(t).ToString()).ToList();
         var layers = tars.Select(Compress.Gzip).ToList();
         var config = Encoding.UTF8.GetBytes(
@@ -53,19 +52,4 @@ public sealed class TestImage
 
     private static Descriptor Describe(byte[] blob, string mediaType) =>
         new() { MediaType = mediaType, Digest = Digest.Compute(blob).ToString(), Size = blob.Length };
-
-    private static byte[] Tar(string path, byte[] content)
-    {
-        using var tar = new MemoryStream();
-        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path)
-            {
-                DataStream = new MemoryStream(content),
-                Mode = (UnixFileMode)0b110_100_100,
-                ModificationTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero),
-            });
-        }
-        return tar.ToArray();
-    }
 }
