@@ -63,6 +63,18 @@ public sealed class CommandLineTests
     }
 
     [Test]
+    public void UnknownConfigCommandIsAUsageErrorNamingTheOnesThereAre()
+    {
+        var r = S3loBinary.Run("config", "sett", "local://./x/", "immutable=true");
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString);
+        Assert.That(r.StderrLines, Is.EqualTo(new[]
+        {
+            "error: 'sett' is not a config command",
+            "hint: config commands: set, get, remove, recommend, validate; 's3lo config --help' shows them",
+        }));
+    }
+
+    [Test]
     public void UnknownOptionIsAUsageError()
     {
         var r = S3loBinary.Run("list", "local:///tmp/", "--bogus");

@@ -8,6 +8,7 @@ namespace S3lo.Cli.Hosting;
 public static class UsageGuard
 {
     public static readonly string[] Commands = ["push", "pull", "copy", "cp", "list", "ls", "inspect", "delete", "rm", "init", "config", "clean"];
+    public static readonly string[] ConfigCommands = ["set", "get", "remove", "recommend", "validate"];
     private const int CoconaUnknownOption = 129;
 
     /// <summary>`help CMD` and `completion SHELL` as docker spells them, on top of Cocona's --help and --completion.</summary>
@@ -28,6 +29,12 @@ public static class UsageGuard
             return ExitCodes.Usage;
         }
         if (args.Length == 0 || args[0].StartsWith('-') || args[0] is "help" or "completion") return null;
+        if (args is ["config", var sub, ..] && !sub.StartsWith('-') && !ConfigCommands.Contains(sub, StringComparer.Ordinal))
+        {
+            Console.Error.WriteLine($"error: '{Output.TerminalText.Escape(sub)}' is not a config command");
+            Console.Error.WriteLine($"hint: config commands: {string.Join(", ", ConfigCommands)}; 's3lo config --help' shows them");
+            return ExitCodes.Usage;
+        }
         if (Commands.Contains(args[0], StringComparer.Ordinal)) return null;
         Console.Error.WriteLine($"error: '{Output.TerminalText.Escape(args[0])}' is not an s3lo command");
         Console.Error.WriteLine($"hint: commands: {string.Join(", ", Commands)}; 's3lo --help' shows them");
