@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using S3lo.Core.Oci;
 using S3lo.Core.Transfer;
@@ -13,9 +12,8 @@ internal sealed class ConsoleTransferObserver(string action, bool interactive, I
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, long> _bytes = new(StringComparer.Ordinal);
-    private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
+    private readonly ProgressLine _line = new(interactive);
     private int _started, _completed, _skipped;
-    private bool _drawn;
 
     public void BlobSkipped(Descriptor blob)
     {
@@ -50,39 +48,19 @@ internal sealed class ConsoleTransferObserver(string action, bool interactive, I
     public void BlobCopiedServerSide(Descriptor blob) =>
         logger.LogDebug("copied {Digest} ({Size} bytes) server-side", blob.Digest, blob.Size);
 
-    public void Message(string text)
-    {
-        lock (_lock)
-        {
-            ClearLine();
-            Console.Error.WriteLine(TerminalText.Escape(text));
-        }
-    }
+    public void Message(string text) => _line.Message(text);
 
     /// <summary>Removes the progress line so the result prints on a clean line.</summary>
-    public void Finish()
-    {
-        lock (_lock) ClearLine();
-    }
+    public void Finish() => _line.Clear();
 
     private void Draw(bool force)
     {
         if (!interactive) return;
+        string text;
         lock (_lock)
         {
-            if (!force && _sinceDraw.ElapsedMilliseconds < 100) return;
-            _sinceDraw.Restart();
-            var total = _bytes.Values.Sum();
-            var line = $"{action}: {_completed}/{_started} blobs, {Sizes.Human(total)}" + (_skipped > 0 ? $", {_skipped} already there" : "");
-            Console.Error.Write("\r" + line.PadRight(Math.Min(Console.BufferWidth > 0 ? Console.BufferWidth - 1 : 79, 100)));
-            _drawn = true;
+            text = $"{action}: {_completed}/{_started} blobs, {Sizes.Human(_bytes.Values.Sum())}" + (_skipped > 0 ? $", {_skipped} already there" : "");
         }
-    }
-
-    private void ClearLine()
-    {
-        if (!_drawn) return;
-        Console.Error.Write("\r" + new string(' ', 79) + "\r");
-        _drawn = false;
+        _line.Show(text, force);
     }
 }

@@ -30,15 +30,36 @@ internal sealed class ProgressLine(bool interactive) : IDisposable
         }
     }
 
+    /// <summary>Prints a message on its own line (the status line, if drawn, is cleared first and redrawn by the next update).</summary>
+    public void Message(string text)
+    {
+        lock (_lock)
+        {
+            ClearDrawn();
+            Console.Error.WriteLine(TerminalText.Escape(text));
+        }
+    }
+
+    /// <summary>Removes the line so a result prints on a clean line; later updates draw it again.</summary>
+    public void Clear()
+    {
+        lock (_lock) ClearDrawn();
+    }
+
     public void Dispose()
     {
         lock (_lock)
         {
             _closed = true;
-            if (!_drawn) return;
-            Console.Error.Write("\r" + new string(' ', 79) + "\r");
-            _drawn = false;
+            ClearDrawn();
         }
+    }
+
+    private void ClearDrawn()
+    {
+        if (!_drawn) return;
+        Console.Error.Write("\r" + new string(' ', 79) + "\r");
+        _drawn = false;
     }
 
     private sealed class Reporter<T>(ProgressLine line, Func<T, string> text) : IProgress<T>
