@@ -14,7 +14,7 @@ namespace S3lo.Providers.Azure;
 /// One blob container as an object store. Small objects go up in one request, bigger ones as staged
 /// blocks committed only after the source stream was read to its end without error.
 /// </summary>
-public sealed partial class AzureObjectStore : IObjectStore
+public sealed partial class AzureObjectStore : IObjectStore, IStoreCreation
 {
     public const long DefaultSingleUploadThreshold = 8L << 20;
     public const int DefaultBlockSize = 8 << 20;
@@ -50,6 +50,11 @@ public sealed partial class AzureObjectStore : IObjectStore
     public string DisplayName { get; }
 
     public string ContainerName { get; }
+
+    public bool Created { get; private set; }
+
+    /// <summary>A container lives where its storage account does: nothing to choose or report here.</summary>
+    public string? Location => null;
 
     /// <summary>Objects of at most this many bytes (and a known length) go up in one request; default 8 MiB (buffered: the SDK retries from it).</summary>
     public long SingleUploadThreshold
@@ -89,7 +94,8 @@ public sealed partial class AzureObjectStore : IObjectStore
             if (!createIfMissing) throw _errors.ContainerMissing();
             try
             {
-                await _container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+                // Null when a concurrent init created it first.
+                Created = await _container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false) is not null;
             }
             catch (Exception create) when (Translate(create, "create the container", null, ct) is { } mapped)
             {

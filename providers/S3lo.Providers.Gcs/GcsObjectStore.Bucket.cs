@@ -3,12 +3,18 @@ using Google;
 using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Logging;
 using S3lo.Core.Errors;
+using S3lo.Core.Storage;
 
 namespace S3lo.Providers.Gcs;
 
 /// <summary>Opening: the bucket must exist, or is created for init.</summary>
-public sealed partial class GcsObjectStore
+public sealed partial class GcsObjectStore : IStoreCreation
 {
+    public bool Created { get; private set; }
+
+    /// <summary>The bucket's location (US, EU, a region), when its metadata could be read.</summary>
+    public string? Location { get; private set; }
+
     /// <summary>
     /// Fails with a clear line when the bucket is missing (or creates it when asked). Tries the bucket's
     /// metadata first and falls back to listing one object, because roles like storage.objectAdmin may
@@ -19,7 +25,8 @@ public sealed partial class GcsObjectStore
         bool exists;
         try
         {
-            await _client.GetBucketAsync(_bucket, new GetBucketOptions { Projection = Projection.NoAcl }, ct).ConfigureAwait(false);
+            var bucket = await _client.GetBucketAsync(_bucket, new GetBucketOptions { Projection = Projection.NoAcl }, ct).ConfigureAwait(false);
+            Location = bucket.Location;
             exists = true;
         }
         catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
@@ -65,7 +72,8 @@ public sealed partial class GcsObjectStore
         try
         {
             var bucket = new Google.Apis.Storage.v1.Data.Bucket { Name = _bucket, Location = string.IsNullOrWhiteSpace(location) ? null : location };
-            await _client.CreateBucketAsync(project, bucket, cancellationToken: ct).ConfigureAwait(false);
+            var created = await _client.CreateBucketAsync(project, bucket, cancellationToken: ct).ConfigureAwait(false);
+            (Created, Location) = (true, created.Location);
             _logger.LogInformation("{Store}: created the bucket in project {Project}", DisplayName, project);
         }
         catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.Conflict)

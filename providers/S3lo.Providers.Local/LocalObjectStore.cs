@@ -13,7 +13,7 @@ namespace S3lo.Providers.Local;
 /// writing or deleting through one is refused (exit 1), and listings skip them, so a link planted in a
 /// shared store can neither leak a file from elsewhere nor make s3lo write outside the store.
 /// </summary>
-public sealed class LocalObjectStore : IObjectStore, ILocalFileStore, IIncompleteUploads
+public sealed class LocalObjectStore : IObjectStore, ILocalFileStore, IIncompleteUploads, IStoreCreation
 {
     internal const string TempDirectoryName = ".s3lo-tmp";
     private const int BufferSize = 1 << 20;
@@ -28,6 +28,11 @@ public sealed class LocalObjectStore : IObjectStore, ILocalFileStore, IIncomplet
     }
 
     public string DisplayName { get; }
+
+    /// <summary>Set by the provider when opening created the directory.</summary>
+    public bool Created { get; internal init; }
+
+    public string? Location => null;
 
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken ct)
     {

@@ -17,7 +17,12 @@ public sealed class LocalStoreProvider : IObjectStoreProvider
     public Task<IObjectStore> OpenAsync(string bucket, StoreOptions options, CancellationToken ct)
     {
         var root = Path.GetFullPath(bucket);
-        if (options.CreateIfMissing) Directory.CreateDirectory(root);
+        var created = false;
+        if (options.CreateIfMissing)
+        {
+            created = !Directory.Exists(root);
+            Directory.CreateDirectory(root);
+        }
         else if (!Directory.Exists(root))
             throw new NotFoundException($"local store {root} does not exist", $"run 's3lo init --local {root}' first");
         // './project/app:1' names its store directly: a folder that merely exists (say with a manifests/ of
@@ -26,6 +31,6 @@ public sealed class LocalStoreProvider : IObjectStoreProvider
             throw new UsageException($"{root} is not an s3lo store (it has no s3lo.yaml, and not both blobs/sha256/ and manifests/)",
                 $"run 's3lo init --local {root}' to make it one, or fix the store path");
         LocalTempCleaner.RemoveStale(root);
-        return Task.FromResult<IObjectStore>(new LocalObjectStore(root));
+        return Task.FromResult<IObjectStore>(new LocalObjectStore(root) { Created = created });
     }
 }

@@ -14,7 +14,7 @@ namespace S3lo.Providers.S3;
 /// PutObject from a pooled buffer up to <see cref="MultipartThreshold"/> (so the SDK can retry it),
 /// a parallel multipart upload above it (see <see cref="MultipartUpload"/>).
 /// </summary>
-public sealed class S3ObjectStore : IObjectStore, IServerSideCopy, IIncompleteUploads, IStorageAdvisor
+public sealed class S3ObjectStore : IObjectStore, IServerSideCopy, IIncompleteUploads, IStorageAdvisor, IStoreCreation
 {
     private const long MiB = 1 << 20;
     private readonly Uri? _endpoint;
@@ -39,6 +39,11 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy, IIncompleteUp
     public string Bucket { get; }
     /// <summary>The region requests are signed for (configured, discovered, or us-east-1 for custom endpoints).</summary>
     public string Region { get; }
+
+    public bool Created { get; private set; }
+
+    /// <summary>The region on AWS; a custom endpoint's region is only what requests are signed for.</summary>
+    public string? Location => _endpoint is null ? Region : null;
 
     /// <summary>
     /// Objects up to this size go up in one PutObject; larger ones (and unknown lengths) as multipart.
@@ -408,6 +413,7 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy, IIncompleteUp
         try
         {
             await Client.PutBucketAsync(request, ct).ConfigureAwait(false);
+            Created = true;
             Logger.LogInformation("created bucket {Store} in {Region}", DisplayName, Region);
         }
         catch (AmazonS3Exception e) when (e.ErrorCode == "BucketAlreadyOwnedByYou")

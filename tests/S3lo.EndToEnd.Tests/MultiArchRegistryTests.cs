@@ -23,7 +23,7 @@ public sealed class MultiArchRegistryTests
         var seeded = $"{registry}/e2e-{run}/alpine:multi";
         var (indexDigest, platforms) = SeedReducedIndex(seeded);
 
-        var buckets = Schemes.ToDictionary(s => s, TestBucket.Create);
+        var buckets = Schemes.ToDictionary(s => s, s => TestBucket.Create(s));
         try
         {
             foreach (var scheme in Schemes)

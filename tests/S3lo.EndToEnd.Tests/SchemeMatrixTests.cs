@@ -65,7 +65,7 @@ public sealed class SchemeMatrixTests
     public void CopyBetweenEveryPairOfSchemes()
     {
         using var fixture = TempStore.CopyOf(Repo.FixtureStore);
-        var buckets = Schemes.ToDictionary(s => s, TestBucket.Create);
+        var buckets = Schemes.ToDictionary(s => s, s => TestBucket.Create(s));
         try
         {
             foreach (var (scheme, bucket) in buckets)

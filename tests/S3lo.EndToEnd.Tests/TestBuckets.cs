@@ -27,7 +27,8 @@ public abstract class TestBucket : IDisposable
     public static RunResult S3lo(params string[] args) =>
         S3loBinary.Run([.. args, "--endpoint", S3Server.Endpoint], Environment(), null);
 
-    public static TestBucket Create(string scheme)
+    /// <param name="initialize">False: the bucket does not exist yet (a name only), for init's own tests.</param>
+    public static TestBucket Create(string scheme, bool initialize = true)
     {
         TestBucket bucket = scheme switch
         {
@@ -37,6 +38,7 @@ public abstract class TestBucket : IDisposable
             "gs" => new GcsBucket(),
             _ => throw new ArgumentOutOfRangeException(nameof(scheme)),
         };
+        if (!initialize) return bucket;
         var init = S3lo("init", bucket.Url);
         Assert.That(init.ExitCode, Is.EqualTo(0), () => $"init {bucket.Url}: {init}");
         return bucket;

@@ -54,5 +54,3 @@ public sealed record TransferSummary
 }
 
 public sealed record DeleteSummary(string Deleted);
-
-public sealed record InitSummary(string Store, bool ConfigWritten);
