@@ -37,9 +37,9 @@ public class InitCommandTests
         var again = TestBucket.S3lo("init", bucket.Url);
 
         Assert.That(again.ExitCode, Is.EqualTo(0), again.ToString);
-        Assert.That(again.StdoutLines, Is.EqualTo(new[]
+        Assert.That(again.StdoutLines[0], Does.Match($"^store:  {System.Text.RegularExpressions.Regex.Escape(bucket.Url)} is already a store( \\(\\S+\\))?$"));
+        Assert.That(again.StdoutLines.Skip(1), Is.EqualTo(new[]
         {
-            $"store:  {bucket.Url} is already a store",
             "access: read, write and delete work",
             "config: kept the existing s3lo.yaml",
             $"initialized {bucket.Url}",

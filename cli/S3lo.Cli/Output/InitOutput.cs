@@ -31,15 +31,15 @@ public static class InitText
 {
     public static void Write(string store, InitReport report)
     {
-        var where = report.Location is { Length: > 0 } location ? $" in {location}" : "";
+        var location = report.Location is { Length: > 0 } known ? known : null;
         Console.WriteLine(report.Created
-            ? $"store:  created {store}{where}"
+            ? $"store:  created {store}" + (location is null ? "" : $" in {location}")
             : report.Contents switch
             {
-                StoreContents.Store => $"store:  {store}{where} is already a store",
-                StoreContents.Other => $"store:  {store}{where} holds other objects; made a store of it anyway (--force)",
-                _ => $"store:  {store}{where} exists and is empty",
-            });
+                StoreContents.Store => $"store:  {store} is already a store",
+                StoreContents.Other => $"store:  {store} holds other objects; made a store of it anyway (--force)",
+                _ => $"store:  {store} exists and is empty",
+            } + (location is null ? "" : $" ({location})"));
         Console.WriteLine(report.CanDelete ? "access: read, write and delete work" : "access: read and write work; delete was refused");
         Console.WriteLine(report.ConfigWritten ? "config: wrote the default s3lo.yaml" : "config: kept the existing s3lo.yaml");
         Console.WriteLine($"initialized {store}");
