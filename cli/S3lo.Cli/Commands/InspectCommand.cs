@@ -77,7 +77,7 @@ public sealed class InspectCommand(CommandRunner runner, BucketReferences refere
 
     // ["sh","-c","echo hi"]: the exec form, so arguments with spaces stay readable.
     private static string Json(IReadOnlyList<string> args) =>
-        "[" + string.Join(", ", args.Select(a => "\"" + a.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""))) + "]";
+        "[" + string.Join(", ", args.Select(a => "\"" + a.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"")) + "]";
 
     private static string Rfc3339(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
