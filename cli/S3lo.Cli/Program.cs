@@ -62,6 +62,7 @@ app.AddCommands<DeleteCommand>();
 app.AddCommands<InitCommand>();
 app.AddCommands<CopyCommand>();
 app.AddCommands<CleanCommand>();
+app.AddCommands<HistoryCommand>();
 app.AddCommands<CatCommand>();
 app.AddSubCommand("config", config =>
 {

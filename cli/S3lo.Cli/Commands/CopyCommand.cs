@@ -45,6 +45,7 @@ public sealed class CopyCommand(CommandRunner runner, TransportRegistry transpor
                 DestinationRegistry = registries.DestinationOptions,
                 Platform = wanted,
                 Force = force,
+                Command = "copy",
             };
             // The destination first: a source may spool into its staging directory.
             var writer = await transports.OpenDestinationAsync(session, context.Token);

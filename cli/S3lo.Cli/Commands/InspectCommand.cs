@@ -18,6 +18,7 @@ public sealed class InspectCommand(CommandRunner runner, BucketReferences refere
             await using var bucket = await buckets.OpenAsync(image.Location, context.StoreOptions, context.Token);
             await using var source = new BucketImageSource(bucket, image.Repository, image.Tag, image.Digest);
             var details = await ImageInspector.InspectAsync(source, image.ToString(), context.Token);
+            if (image.Tag is { } tag) details = await PushRecord.AddAsync(details, bucket, image.Repository, tag, context.Token);
             if (!StructuredWriter.TryWrite(context.Format, details, c => c.ImageDetails)) PrintText(details);
             return ExitCodes.Success;
         });
@@ -25,6 +26,13 @@ public sealed class InspectCommand(CommandRunner runner, BucketReferences refere
     private static void PrintText(ImageDetails details)
     {
         Console.WriteLine($"reference:  {Escape(details.Reference)}");
+        // By digest there is no tag, so no push to name.
+        if (!details.Reference.Contains('@'))
+        {
+            Console.WriteLine($"pushed:     {(details.PushedAt is { } at ? Rfc3339(at) : "unknown")}");
+            if (details.PushedBy is not null) Console.WriteLine($"by:         {Escape(details.PushedBy)}");
+            if (details.Source is not null) Console.WriteLine($"source:     {Escape(details.Source)}");
+        }
         Console.WriteLine($"digest:     {Escape(details.Digest)}");
         Console.WriteLine($"media type: {Escape(details.MediaType)}");
         Console.WriteLine(details.Type == "index"
@@ -35,10 +43,11 @@ public sealed class InspectCommand(CommandRunner runner, BucketReferences refere
             Console.WriteLine();
             Console.WriteLine(Escape(p.Platform));
             Console.WriteLine($"  digest:  {Escape(p.Digest)}");
-            Console.WriteLine($"  created: {(p.Created is { } c ? c.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) : "unknown")}");
+            Console.WriteLine($"  created: {(p.Created is { } c ? Rfc3339(c) : "unknown")}");
             Console.WriteLine($"  config:  {Escape(p.ConfigDigest)}{(p.ConfigMissing ? " (missing from the bucket)" : "")}");
             Console.WriteLine($"  size:    {Sizes.Human(p.TotalSize)} ({p.Layers.Count} layer{(p.Layers.Count == 1 ? "" : "s")})");
             foreach (var layer in p.Layers) Console.WriteLine($"    {Escape(layer.Digest)}  {Sizes.Human(layer.Size)}");
+            PrintRunSettings(p);
         }
         if (details.Attestations.Count > 0)
         {
@@ -47,4 +56,29 @@ public sealed class InspectCommand(CommandRunner runner, BucketReferences refere
             foreach (var a in details.Attestations) Console.WriteLine($"  {Escape(a.Digest)}" + (a.For is null ? "" : $"  for {Escape(a.For)}"));
         }
     }
+
+    // What the image runs, as docker inspect shows it: env values in full (users expect them), control characters escaped.
+    private static void PrintRunSettings(PlatformDetails p)
+    {
+        if (p.Entrypoint is { } entrypoint) Console.WriteLine($"  entrypoint: {Escape(Json(entrypoint))}");
+        if (p.Cmd is { } cmd) Console.WriteLine($"  cmd:        {Escape(Json(cmd))}");
+        if (p.WorkingDir is { } dir) Console.WriteLine($"  workdir:    {Escape(dir)}");
+        if (p.Env is { } env)
+        {
+            Console.WriteLine("  env:");
+            foreach (var variable in env) Console.WriteLine($"    {Escape(variable)}");
+        }
+        if (p.Labels is { } labels)
+        {
+            Console.WriteLine("  labels:");
+            foreach (var (key, value) in labels.OrderBy(l => l.Key, StringComparer.Ordinal)) Console.WriteLine($"    {Escape(key)}={Escape(value)}");
+        }
+    }
+
+    // ["sh","-c","echo hi"]: the exec form, so arguments with spaces stay readable.
+    private static string Json(IReadOnlyList<string> args) =>
+        "[" + string.Join(", ", args.Select(a => "\"" + a.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"")) + "]";
+
+    private static string Rfc3339(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

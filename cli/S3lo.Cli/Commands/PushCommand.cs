@@ -43,6 +43,7 @@ public sealed class PushCommand(CommandRunner runner, BucketReferences reference
                     Compression = layerCompression,
                     Platform = wanted,
                     Force = force,
+                    Command = "push",
                 };
                 // The daemon first: without it there is nothing to push, whatever the bucket says.
                 var source = (DockerDaemonSource)await transports.OpenSourceAsync(session, context.Token);

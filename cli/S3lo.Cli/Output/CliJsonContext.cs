@@ -16,6 +16,8 @@ namespace S3lo.Cli.Output;
 [JsonSerializable(typeof(ConfigView))]
 [JsonSerializable(typeof(Recommendations))]
 [JsonSerializable(typeof(PolicyReport))]
+[JsonSerializable(typeof(List<ImageHistoryJson>))]
+[JsonSerializable(typeof(List<TagHistoryJson>))]
 public sealed partial class CliJsonContext : JsonSerializerContext;
 
 public sealed record TagListing(string Image, string Tag);

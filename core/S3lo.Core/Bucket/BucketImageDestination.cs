@@ -16,8 +16,10 @@ namespace S3lo.Core.Bucket;
 /// <param name="compression">How layers this transfer encodes are stored (a push's --compression).</param>
 /// <param name="rules">The image's rules from the bucket config; null: the built-in ones (mutable).</param>
 /// <param name="force">Move the tag even when it is immutable (--force).</param>
+/// <param name="provenance">The command and source recorded in the history entry; null: none (as s3lo v1).</param>
 public sealed class BucketImageDestination(ImageBucket bucket, string repository, string tag, TimeProvider clock,
-    LayerCompression compression = LayerCompression.Gzip, EffectiveRules? rules = null, bool force = false)
+    LayerCompression compression = LayerCompression.Gzip, EffectiveRules? rules = null, bool force = false,
+    PushProvenance? provenance = null)
     : IImageDestination, IFileBlobDestination, IStoredBlobDestination, ICommitRecheck
 {
     private const int HeadParallelism = 16;
@@ -100,7 +102,8 @@ public sealed class BucketImageDestination(ImageBucket bucket, string repository
             throw new S3loException($"{TagName} in {bucket.Name} was changed by another push while this one ran; it was not overwritten",
                 "check what the tag holds now ('s3lo inspect') and push again if yours should win");
         }
-        var entry = new HistoryEntry { PushedAt = clock.GetUtcNow(), Digest = root.Digest.ToString(), SizeBytes = _imageBytes, Forced = forced };
+        var entry = new HistoryEntry { PushedAt = clock.GetUtcNow(), Digest = root.Digest.ToString(), SizeBytes = _imageBytes, Forced = forced,
+            Command = provenance?.Command, Source = provenance?.Source };
         await bucket.AppendHistoryAsync(repository, tag, entry, ct).ConfigureAwait(false);
         return new CommitResult(root.Digest, previous, Unchanged: false) { Forced = forced, Tag = TagName };
     }

@@ -41,7 +41,8 @@ public sealed class BucketTransport(IObjectStoreProvider provider, BucketReferen
         var image = Image(reference);
         var bucket = await OpenBucketAsync(image.Location, session, EndRole.Destination, ct).ConfigureAwait(false);
         var imageRules = await (rules ?? IImageRulesSource.BuiltIn).ResolveAsync(bucket.Store, image.Repository, ct).ConfigureAwait(false);
-        var destination = session.Own(new BucketImageDestination(bucket, image.Repository, image.Tag!, clock, session.Compression, imageRules, session.Force));
+        var destination = session.Own(new BucketImageDestination(bucket, image.Repository, image.Tag!, clock, session.Compression, imageRules, session.Force,
+            new PushProvenance(session.Command, session.Source.Describe())));
         await destination.SnapshotTagAsync(ct).ConfigureAwait(false);
         return destination;
     }

@@ -13,4 +13,14 @@ public sealed record HistoryEntry
     [JsonPropertyName("forced")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Forced { get; init; }
+
+    /// <summary>What wrote the tag: <c>push</c> or <c>copy</c>. Absent in s3lo v1 entries; written only when set.</summary>
+    [JsonPropertyName("command")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Command { get; init; }
+
+    /// <summary>What the image came from, as the user named it (no credentials). Absent in s3lo v1 entries.</summary>
+    [JsonPropertyName("source")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Source { get; init; }
 }

@@ -9,6 +9,12 @@ public sealed record ImageDetails
     /// <summary>"index" or "single-arch".</summary>
     public required string Type { get; init; }
     public long ManifestSize { get; init; }
+    /// <summary>When the tag's current digest was pushed (its newest history entry with that digest); null: unknown or by digest.</summary>
+    public DateTimeOffset? PushedAt { get; init; }
+    /// <summary><c>push</c> or <c>copy</c>, when the history records it.</summary>
+    public string? PushedBy { get; init; }
+    /// <summary>What the image came from, when the history records it.</summary>
+    public string? Source { get; init; }
     public required IReadOnlyList<PlatformDetails> Platforms { get; init; }
     public required IReadOnlyList<AttestationDetails> Attestations { get; init; }
 }
@@ -25,6 +31,11 @@ public sealed record PlatformDetails
     public bool ConfigMissing { get; init; }
     public long TotalSize { get; init; }
     public required IReadOnlyList<LayerDetails> Layers { get; init; }
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    public IReadOnlyList<string>? Entrypoint { get; init; }
+    public IReadOnlyList<string>? Cmd { get; init; }
+    public IReadOnlyList<string>? Env { get; init; }
+    public string? WorkingDir { get; init; }
 }
 
 public sealed record LayerDetails(string Digest, long Size, string MediaType);

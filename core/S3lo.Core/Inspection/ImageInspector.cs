@@ -50,7 +50,9 @@ public static class ImageInspector
     private static async Task<PlatformDetails> DescribeAsync(IImageSource source, ManifestBlob manifest, Platform? indexPlatform, CancellationToken ct)
     {
         var image = manifest.Manifest!;
-        var config = await ReadConfigAsync(source, image.Config, ct).ConfigureAwait(false);
+        var bytes = await ReadConfigAsync(source, image.Config, ct).ConfigureAwait(false);
+        var config = bytes is null ? null : OciJson.ParseConfig(bytes, $"config {image.Config.Digest}");
+        var run = bytes is null ? null : RuntimeConfig.Read(bytes);
         var platform = indexPlatform ?? config?.ToPlatform();
         return new PlatformDetails
         {
@@ -64,10 +66,15 @@ public static class ImageInspector
             ConfigMissing = config is null && MediaTypes.IsImageConfig(image.Config.MediaType),
             TotalSize = image.Config.Size + image.Layers.Sum(l => l.Size),
             Layers = image.Layers.Select(l => new LayerDetails(l.Digest, l.Size, l.MediaType)).ToList(),
+            Labels = run?.Labels is { Count: > 0 } labels ? labels : null,
+            Entrypoint = run?.Entrypoint is { Count: > 0 } entrypoint ? entrypoint : null,
+            Cmd = run?.Cmd is { Count: > 0 } cmd ? cmd : null,
+            Env = run?.Env is { Count: > 0 } env ? env : null,
+            WorkingDir = string.IsNullOrEmpty(run?.WorkingDir) ? null : run.WorkingDir,
         };
     }
 
-    private static async Task<ImageConfig?> ReadConfigAsync(IImageSource source, Descriptor config, CancellationToken ct)
+    private static async Task<byte[]?> ReadConfigAsync(IImageSource source, Descriptor config, CancellationToken ct)
     {
         if (!MediaTypes.IsImageConfig(config.MediaType) || config.Size > OciJson.MaxDocumentBytes) return null;
         try
@@ -76,7 +83,7 @@ public static class ImageInspector
                 Digest.Parse(config.Digest), config.Size, $"config {config.Digest}");
             using var buffer = new MemoryStream();
             await stream.CopyToAsync(buffer, ct).ConfigureAwait(false);
-            return OciJson.ParseConfig(buffer.ToArray(), $"config {config.Digest}");
+            return buffer.ToArray();
         }
         catch (NotFoundException)
         {

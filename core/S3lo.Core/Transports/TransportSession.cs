@@ -33,6 +33,9 @@ public sealed class TransportSession : IAsyncDisposable
     /// <summary>Move an immutable tag anyway (<c>--force</c>).</summary>
     public bool Force { get; init; }
 
+    /// <summary>The command recorded in a bucket tag's history: <c>push</c> or <c>copy</c>.</summary>
+    public string Command { get; init; } = "copy";
+
     /// <summary>The one platform wanted, when the command keeps one.</summary>
     public PlatformSpec? Platform { get; init; }
 
