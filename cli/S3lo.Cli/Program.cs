@@ -63,6 +63,7 @@ app.AddCommands<InitCommand>();
 app.AddCommands<CopyCommand>();
 app.AddCommands<CleanCommand>();
 app.AddCommands<HistoryCommand>();
+app.AddCommands<StatsCommand>();
 app.AddCommands<CatCommand>();
 app.AddSubCommand("config", config =>
 {

@@ -262,7 +262,10 @@ public sealed partial class AzureObjectStore : IObjectStore, IStoreCreation
                 {
                     var properties = item.Properties;
                     yield return new ObjectInfo(item.Name, properties.ContentLength ?? 0,
-                        properties.LastModified ?? DateTimeOffset.MinValue, properties.ETag?.ToString());
+                        properties.LastModified ?? DateTimeOffset.MinValue, properties.ETag?.ToString())
+                    {
+                        StorageClass = properties.AccessTier?.ToString(),
+                    };
                 }
             }
         }

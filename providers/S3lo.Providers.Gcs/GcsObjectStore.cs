@@ -23,7 +23,7 @@ public sealed partial class GcsObjectStore : IObjectStore
 
     private const int MaxUploadResumes = 4;
     private const int MaxDownloadAttempts = 4;
-    private const string ListFields = "items(name,size,updated,generation),nextPageToken";
+    private const string ListFields = "items(name,size,updated,generation,storageClass),nextPageToken";
 
     /// <summary>The storage classes GCS knows; anything else (an S3 class, say) is dropped with a warning.</summary>
     private static readonly HashSet<string> KnownStorageClasses =
@@ -290,5 +290,8 @@ public sealed partial class GcsObjectStore : IObjectStore
         obj.Name,
         (long)(obj.Size ?? 0),
         obj.UpdatedDateTimeOffset ?? DateTimeOffset.UnixEpoch,
-        obj.Generation?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        obj.Generation?.ToString(System.Globalization.CultureInfo.InvariantCulture))
+    {
+        StorageClass = string.IsNullOrEmpty(obj.StorageClass) ? null : obj.StorageClass,
+    };
 }

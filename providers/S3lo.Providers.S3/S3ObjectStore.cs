@@ -250,7 +250,10 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy, IIncompleteUp
             }
             _bucketConfirmed = true;
             foreach (var item in response.S3Objects ?? [])
-                yield return new ObjectInfo(item.Key, item.Size ?? 0, ToOffset(item.LastModified), item.ETag);
+                yield return new ObjectInfo(item.Key, item.Size ?? 0, ToOffset(item.LastModified), item.ETag)
+                {
+                    StorageClass = string.IsNullOrEmpty(item.StorageClass?.Value) ? null : item.StorageClass.Value,
+                };
             if (response.IsTruncated != true || string.IsNullOrEmpty(response.NextContinuationToken)) yield break;
             request.ContinuationToken = response.NextContinuationToken;
         }

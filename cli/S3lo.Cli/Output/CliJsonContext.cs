@@ -18,9 +18,16 @@ namespace S3lo.Cli.Output;
 [JsonSerializable(typeof(PolicyReport))]
 [JsonSerializable(typeof(List<ImageHistoryJson>))]
 [JsonSerializable(typeof(List<TagHistoryJson>))]
+[JsonSerializable(typeof(StatsSummary))]
 public sealed partial class CliJsonContext : JsonSerializerContext;
 
-public sealed record TagListing(string Image, string Tag);
+public sealed record TagListing(string Image, string Tag)
+{
+    /// <summary>sha256 of the tag's manifest.json (<c>--output json|yaml</c> only).</summary>
+    public string? Digest { get; init; }
+    /// <summary>manifest.json's last-modified time, RFC 3339 UTC.</summary>
+    public string? PushedAt { get; init; }
+}
 
 public sealed record TransferSummary
 {
