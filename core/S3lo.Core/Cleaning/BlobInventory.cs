@@ -19,6 +19,14 @@ internal sealed class BlobInventory
 
     public bool Contains(string hex) => _blobs.ContainsKey(hex);
 
+    /// <summary>The listed size of a blob; false when the listing did not see it.</summary>
+    public bool TryGetSize(string hex, out long size)
+    {
+        var found = _blobs.TryGetValue(hex, out var blob);
+        size = blob.Size;
+        return found;
+    }
+
     public IEnumerable<(string Hex, long Size, DateTimeOffset LastModified)> All =>
         _blobs.Select(b => (b.Key, b.Value.Size, b.Value.LastModified));
 
