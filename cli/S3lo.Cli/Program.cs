@@ -62,6 +62,7 @@ app.AddCommands<DeleteCommand>();
 app.AddCommands<InitCommand>();
 app.AddCommands<CopyCommand>();
 app.AddCommands<CleanCommand>();
+app.AddCommands<DoctorCommand>();
 app.AddSubCommand("config", config =>
 {
     config.AddCommands<ConfigCommand>();

@@ -7,7 +7,7 @@ namespace S3lo.Cli.Hosting;
 /// </summary>
 public static class UsageGuard
 {
-    public static readonly string[] Commands = ["push", "pull", "copy", "cp", "list", "ls", "inspect", "delete", "rm", "init", "config", "clean"];
+    public static readonly string[] Commands = ["push", "pull", "copy", "cp", "list", "ls", "inspect", "delete", "rm", "init", "config", "clean", "doctor"];
     public static readonly string[] ConfigCommands = ["set", "get", "remove", "recommend", "validate"];
     private const int CoconaUnknownOption = 129;
 
