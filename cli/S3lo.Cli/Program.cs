@@ -64,6 +64,7 @@ app.AddCommands<CopyCommand>();
 app.AddCommands<CleanCommand>();
 app.AddCommands<HistoryCommand>();
 app.AddCommands<StatsCommand>();
+app.AddCommands<DoctorCommand>();
 app.AddCommands<CatCommand>();
 app.AddSubCommand("config", config =>
 {

@@ -12,6 +12,7 @@ namespace S3lo.Cli.Output;
 [JsonSerializable(typeof(DeleteSummary))]
 [JsonSerializable(typeof(InitSummary))]
 [JsonSerializable(typeof(CleanSummary))]
+[JsonSerializable(typeof(DoctorSummary))]
 [JsonSerializable(typeof(ConfigChange))]
 [JsonSerializable(typeof(ConfigView))]
 [JsonSerializable(typeof(Recommendations))]

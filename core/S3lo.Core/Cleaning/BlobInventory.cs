@@ -19,19 +19,20 @@ internal sealed class BlobInventory
 
     public bool Contains(string hex) => _blobs.ContainsKey(hex);
 
-    public IEnumerable<(string Hex, long Size, DateTimeOffset LastModified)> All =>
-        _blobs.Select(b => (b.Key, b.Value.Size, b.Value.LastModified));
-
-    /// <summary>Each blob's size and the storage class the listing reported (null where the provider has none).</summary>
-    public IEnumerable<(string Hex, long Size, string? StorageClass)> Classes =>
-        _blobs.Select(b => (b.Key, b.Value.Size, b.Value.StorageClass));
-
+    /// <summary>The listed size of a blob; false when the listing did not see it.</summary>
     public bool TryGetSize(string hex, out long size)
     {
         var found = _blobs.TryGetValue(hex, out var blob);
         size = blob.Size;
         return found;
     }
+
+    public IEnumerable<(string Hex, long Size, DateTimeOffset LastModified)> All =>
+        _blobs.Select(b => (b.Key, b.Value.Size, b.Value.LastModified));
+
+    /// <summary>Each blob's size and the storage class the listing reported (null where the provider has none).</summary>
+    public IEnumerable<(string Hex, long Size, string? StorageClass)> Classes =>
+        _blobs.Select(b => (b.Key, b.Value.Size, b.Value.StorageClass));
 
     public static async Task<BlobInventory> ListAsync(IObjectStore store, Action<long> listed, CancellationToken ct)
     {
