@@ -99,7 +99,7 @@ public sealed class HistoryCommandTests
         Assert.That(r.StdoutLines, Is.EqualTo(new[]
         {
             "TAG      PUSHED                 SIZE   DIGEST                BY   SOURCE",
-            "latest   2026-04-13T13:22:09Z   0 B    sha256:25109184c71b   -    -",
+            "latest   2026-04-13T13:22:09Z   -      sha256:25109184c71b   -    -",
         }));
     }
 

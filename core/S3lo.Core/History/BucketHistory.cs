@@ -82,13 +82,13 @@ public static class BucketHistory
     internal static IEnumerable<TagHistoryRow> Rows(string tag, ObjectInfo manifest, Digest current, IReadOnlyList<HistoryEntry> history, bool all)
     {
         var entry = CurrentEntry(history, current);
-        yield return new TagHistoryRow(tag, entry?.PushedAt ?? manifest.LastModified, entry?.SizeBytes, current.ToString(), entry?.Command,
+        yield return new TagHistoryRow(tag, entry?.PushedAt ?? manifest.LastModified, KnownSize(entry), current.ToString(), entry?.Command,
             entry?.Source, Superseded: false);
         if (!all) yield break;
         foreach (var older in history)
         {
             if (ReferenceEquals(older, entry)) continue;
-            yield return new TagHistoryRow(tag, older.PushedAt, older.SizeBytes, older.Digest, older.Command, older.Source, Superseded: true);
+            yield return new TagHistoryRow(tag, older.PushedAt, KnownSize(older), older.Digest, older.Command, older.Source, Superseded: true);
         }
     }
 
@@ -152,4 +152,7 @@ public static class BucketHistory
             return null;
         }
     }
+
+    /// <summary>A recorded 0 means unknown (the v1 fixture has one): no image is 0 bytes.</summary>
+    private static long? KnownSize(HistoryEntry? entry) => entry?.SizeBytes > 0 ? entry.SizeBytes : null;
 }
