@@ -12,8 +12,9 @@
 #   --keep             keep the bucket and the temp dir
 #
 # Runs, each under GNU /usr/bin/time -v, one table row each (wall seconds, peak RSS):
-#   list             list s3://B/                 36 prefix listings of manifests/ at once (the code's way)
-#   list-flat        same, S3LO_BENCH_FLAT_LISTING=1: one flat listing of manifests/ (for comparison)
+#   list#1..3        list s3://B/                 36 prefix listings of manifests/ at once
+#   list-flat#1..3   same, S3LO_BENCH_FLAT_LISTING=1: one flat listing of manifests/ (the comparison;
+#                    three alternating rounds of the two)
 #   list-json        list --output json           plus one GET per tag (digest, pushedAt)
 #   stats            stats --output json          listings, then every tag's manifests
 # Every run's output is checked against the generator's plan: the tag lines, every digest, and the
@@ -124,22 +125,25 @@ run() { # run NAME LIMITED(1|0) ENV ARGS...
   rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tv")
   rss_mb=$(awk -v k="${rss_kb:-0}" 'BEGIN { printf "%.1f", k / 1024 }')
   [ "$rc" = 0 ] || problems+=("exit $rc: $(head -n 1 "$err")")
-  diff=$(check "$name" "$out" 2>&1) || problems+=("check failed: $diff")
+  diff=$(check "${name%%#*}" "$out" 2>&1) || problems+=("check failed: $diff")
   [ -z "$diff" ] || problems+=("$diff")
   [ "$limited" = 0 ] || awk -v s="$secs" -v l="$TIME_LIMIT" 'BEGIN { exit !(s <= l) }' || problems+=("not within $TIME_LIMIT s")
   local verdict=PASS; [ ${#problems[@]} = 0 ] || { verdict=FAIL; fail=1; }
-  rows+=("$(printf '%-5s %-10s %8s s %8s MB  %s' "$verdict" "$name" "$secs" "$rss_mb" "s3lo $*")")
+  rows+=("$(printf '%-5s %-14s %8s s %8s MB  %s' "$verdict" "$name" "$secs" "$rss_mb" "s3lo $*")")
   local p; for p in "${problems[@]}"; do rows+=("      - $p"); done
 }
 
-run list 1 S3LO_BENCH_FLAT_LISTING=0 list "s3://$BUCKET/"
-run list-flat 1 S3LO_BENCH_FLAT_LISTING=1 list "s3://$BUCKET/"
+# Three rounds, alternating, so neither way of listing always meets a cold or a warm server.
+for round in 1 2 3; do
+  run "list#$round" 1 S3LO_BENCH_FLAT_LISTING=0 list "s3://$BUCKET/"
+  run "list-flat#$round" 1 S3LO_BENCH_FLAT_LISTING=1 list "s3://$BUCKET/"
+done
 run list-json 0 S3LO_BENCH_FLAT_LISTING=0 list "s3://$BUCKET/" --output json
 run stats 0 S3LO_BENCH_FLAT_LISTING=0 stats "s3://$BUCKET/" --output json
 
-echo "list/stats bench: $TAGS tags, $BLOBS blobs on Ceph RGW ($ENDPOINT), $(nproc) cores, $("$S3LO" --version 2>&1 | head -n 1)"
+echo "list/stats bench: $TAGS tags, $("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["blobs"]))' "$TMP/plan.json") blobs on Ceph RGW ($ENDPOINT), $(nproc) cores, $("$S3LO" --version 2>&1 | head -n 1)"
 echo "aim: list <= $TIME_LIMIT s"
-printf '%-5s %-10s %10s %11s  %s\n' RESULT RUN WALL "PEAK RSS" COMMAND
+printf '%-5s %-14s %10s %11s  %s\n' RESULT RUN WALL "PEAK RSS" COMMAND
 printf '%s\n' "${rows[@]}"
 echo "list/stats bench: $([ "$fail" = 0 ] && echo PASS || echo FAIL)"
 exit $fail

@@ -157,8 +157,9 @@ public sealed class StatsCommandTests
         Assert.That(s.GetProperty("missingBlobs").GetInt32(), Is.EqualTo(1));
         Assert.That(s.GetProperty("storedBytes").GetInt64(), Is.EqualTo(stored));
         Assert.That(s.GetProperty("tags").GetInt32(), Is.EqualTo(1));
+        Assert.That(s.GetProperty("unreferencedBlobs").GetInt32(), Is.EqualTo(0));
         var text = S3loBinary.Run("stats", store.Url);
-        Assert.That(text.StdoutLines, Does.Contain("missing blobs:  1 (tags name them; the bucket does not hold them)"));
+        Assert.That(text.StdoutLines, Does.Contain("missing blobs: 1 (tags name them; the bucket does not hold them)"));
     }
 
     [TestCase("--price-storage", "abc")]
