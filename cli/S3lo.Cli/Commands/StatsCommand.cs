@@ -24,7 +24,7 @@ public sealed class StatsCommand(CommandRunner runner, BucketReferences referenc
             var target = references.ParseBucket(bucket);
             if (target.Repository is not null)
                 throw new UsageException($"stats counts a whole bucket; '{bucket}' names an image", $"write {target.Location}");
-            var prices = new StatsPrices(Price(priceStorage, "--price-storage"), Price(priceEcr, "--price-ecr"));
+            var prices = new StatsPrices(Price(priceStorage, "--price-storage", "0.023"), Price(priceEcr, "--price-ecr", "0.10"));
             await using var images = await buckets.OpenAsync(target.Location, context.StoreOptions, context.Token);
             // Round trips to the store, not bytes: more in flight than a transfer wants, as clean does.
             var report = await new BucketStatistics(images, global.Concurrency * 4).ComputeAsync(context.Token);
@@ -35,8 +35,8 @@ public sealed class StatsCommand(CommandRunner runner, BucketReferences referenc
             return ExitCodes.Success;
         });
 
-    private static double Price(string text, string option) =>
+    private static double Price(string text, string option, string example) =>
         double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var price) && double.IsFinite(price)
             ? price
-            : throw new UsageException($"{option}: '{Escape(text)}' is not a price", $"write a non-negative number of US dollars per GB-month, e.g. {option} 0.023");
+            : throw new UsageException($"{option}: '{Escape(text)}' is not a price", $"write a non-negative number of US dollars per GB-month, e.g. {option} {example}");
 }

@@ -13,8 +13,11 @@ public static class TagFiles
 
     public static async Task<List<(string Repository, string Tag, ObjectInfo Manifest)>> ListAsync(IObjectStore store, string? repository, CancellationToken ct)
     {
+        // BENCH-ONLY switch (eng/bench/list-stats.sh compares the split with one flat listing).
         string[] prefixes = repository is null
-            ? [.. FirstCharacters.Select(c => BucketLayout.ManifestsPrefix + c)]
+            ? Environment.GetEnvironmentVariable("S3LO_BENCH_FLAT_LISTING") == "1"
+                ? [BucketLayout.ManifestsPrefix]
+                : [.. FirstCharacters.Select(c => BucketLayout.ManifestsPrefix + c)]
             : [BucketLayout.ManifestsPrefix + repository + "/"];
         var parts = new List<(string, string, ObjectInfo)>[prefixes.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, prefixes.Length), new ParallelOptions { MaxDegreeOfParallelism = prefixes.Length, CancellationToken = ct }, async (i, token) =>

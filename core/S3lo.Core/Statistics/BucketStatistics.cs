@@ -51,8 +51,10 @@ public sealed class BucketStatistics(ImageBucket bucket, int parallelism)
         var root = Digest.Compute(bytes);
         var image = new TagImage(repository, root.Hex);
         image.Blobs[root.Hex] = bytes.LongLength;
-        _manifests.TryAdd(root.Hex, new Lazy<Task<ManifestNode?>>(Task.FromResult<ManifestNode?>(ManifestNode.Read(bytes, $"{what}: manifest.json", Warn))));
-        await WalkAsync(root.Hex, -1, what, image, inventory, 0, ct).ConfigureAwait(false);
+        // The tag's own bytes, never the shared entry: another tag's index may name this digest as a blob the bucket lacks.
+        var node = ManifestNode.Read(bytes, $"{what}: manifest.json", Warn);
+        _manifests.TryAdd(root.Hex, new Lazy<Task<ManifestNode?>>(Task.FromResult<ManifestNode?>(node)));
+        await VisitAsync(node, what, image, inventory, 0, ct).ConfigureAwait(false);
         return image;
     }
 
@@ -60,7 +62,11 @@ public sealed class BucketStatistics(ImageBucket bucket, int parallelism)
     {
         if (depth > MaxDepth) return;
         var node = await _manifests.GetOrAdd(hex, h => new Lazy<Task<ManifestNode?>>(() => ReadManifestAsync(h, declaredSize, what, ct))).Value.ConfigureAwait(false);
-        if (node is null) return;
+        if (node is not null) await VisitAsync(node, what, image, inventory, depth, ct).ConfigureAwait(false);
+    }
+
+    private async Task VisitAsync(ManifestNode node, string what, TagImage image, BlobInventory inventory, int depth, CancellationToken ct)
+    {
         foreach (var (blob, size) in node.Blobs) image.Blobs.TryAdd(blob, SizeOf(blob, size, inventory));
         foreach (var layer in node.Layers) image.Layers.Add(layer);
         foreach (var child in node.Children)
