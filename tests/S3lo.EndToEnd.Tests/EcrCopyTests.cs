@@ -58,7 +58,8 @@ public sealed class EcrCopyTests
         public EcrStandIn(string userAndPassword)
         {
             _token = Convert.ToBase64String(Encoding.UTF8.GetBytes(userAndPassword));
-            var port = 40000 + Random.Shared.Next(9000);
+            // A port the kernel just had free: a random one collided with a port in use (CI, once).
+            var port = LoopbackHttpServer.FreePort();
             Url = $"http://127.0.0.1:{port}/";
             _listener.Prefixes.Add(Url);
             _listener.Start();

@@ -68,8 +68,8 @@ public sealed class ImmutableTagTests
         Assert.That(history[0].GetProperty("digest").GetString(), Is.EqualTo(moved));
         Assert.That(history[0].GetProperty("forced").GetBoolean(), Is.True);
         Assert.That(history[1].GetProperty("digest").GetString(), Is.EqualTo(held));
-        Assert.That(history[1].EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "pushed_at", "digest", "size_bytes" }),
-            "an ordinary push writes what s3lo v1 writes");
+        Assert.That(history[1].EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "pushed_at", "digest", "size_bytes", "command", "source" }),
+            "an ordinary push writes s3lo v1's fields first, then only its provenance (v1 ignores unknown fields), never forced: false");
     }
 
     [Test]
