@@ -57,15 +57,7 @@ die() { echo "clean: ERROR: $*" >&2; exit 1; }
 log() { echo "clean: $*" >&2; }
 
 # ------------------------------------------------------------------ prerequisites
-[ -n "${S3LO_TEST_S3_ENDPOINT:-}" ] || eval "$(bash "$ROOT/eng/services.sh" env)"
-ENDPOINT=$S3LO_TEST_S3_ENDPOINT
-[ "$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$ENDPOINT/" || true)" = 200 ] \
-  || die "no S3 service answers at $ENDPOINT: eng/services.sh start s3; eval \"\$(eng/services.sh env)\""
-PY=python3 # the first python with boto3: a pyenv one on PATH, else Debian's (eng/services.sh install bench)
-if [ ! -x /usr/bin/time ] || ! python3 -c 'import boto3' 2>/dev/null; then
-  bash "$ROOT/eng/services.sh" install bench
-  python3 -c 'import boto3' 2>/dev/null || PY=/usr/bin/python3
-fi
+. "$ROOT/eng/bench/s3-bench-env.sh"
 S3LO=${S3LO_BINARY:-$ROOT/artifacts/linux-x64/s3lo}
 if [ "$FILL_ONLY" = 0 ]; then
   [ -x "$S3LO" ] || die "no s3lo binary at $S3LO: run build/publish.sh or set S3LO_BINARY"
