@@ -69,6 +69,7 @@ public sealed class CopyCommand(CommandRunner runner, TransportRegistry transpor
                 Console.WriteLine(Escape($"platforms: {string.Join(", ", report.Platforms)}"));
                 Console.WriteLine($"blobs: {report.BlobsCopied} copied ({Sizes.Human(report.BytesCopied)}), {report.BlobsSkipped} already there"
                     + (report.BlobsRepaired > 0 ? $"; {report.BlobsRepaired} copied again after a concurrent clean" : ""));
+                if (report.SignaturesCopied > 0) Console.WriteLine($"signatures: {report.SignaturesCopied} copied");
             }
             return ExitCodes.Success;
         });

@@ -18,7 +18,11 @@ public sealed class InspectCommand(CommandRunner runner, BucketReferences refere
             await using var bucket = await buckets.OpenAsync(image.Location, context.StoreOptions, context.Token);
             await using var source = new BucketImageSource(bucket, image.Repository, image.Tag, image.Digest);
             var details = await ImageInspector.InspectAsync(source, image.ToString(), context.Token);
-            if (image.Tag is { } tag) details = await PushRecord.AddAsync(details, bucket, image.Repository, tag, context.Token);
+            if (image.Tag is { } tag)
+            {
+                details = await PushRecord.AddAsync(details, bucket, image.Repository, tag, context.Token);
+                details = await SignatureList.AddAsync(details, bucket, image.Repository, tag, context.Token);
+            }
             if (!StructuredWriter.TryWrite(context.Format, details, c => c.ImageDetails)) PrintText(details);
             return ExitCodes.Success;
         });
@@ -54,6 +58,29 @@ public sealed class InspectCommand(CommandRunner runner, BucketReferences refere
             Console.WriteLine();
             Console.WriteLine("attestations");
             foreach (var a in details.Attestations) Console.WriteLine($"  {Escape(a.Digest)}" + (a.For is null ? "" : $"  for {Escape(a.For)}"));
+        }
+        if (details.Signatures is { } signatures) PrintSignatures(signatures);
+    }
+
+    // Listed, not verified: checking one needs its public key ('s3lo verify --key').
+    private static void PrintSignatures(IReadOnlyList<SignatureDetails> signatures)
+    {
+        Console.WriteLine();
+        if (signatures.Count == 0)
+        {
+            Console.WriteLine("signatures: none");
+            return;
+        }
+        Console.WriteLine("signatures (not verified here: 's3lo verify REF --key K' checks one)");
+        foreach (var s in signatures)
+        {
+            var what = s.Covers switch
+            {
+                SignatureDetails.ThisDigest => $"signed {Rfc3339(s.SignedAt!.Value)} with {s.KeyRef}",
+                SignatureDetails.OtherDigest => $"signed {Rfc3339(s.SignedAt!.Value)} with {s.KeyRef}, covers {s.SignedDigest}: the tag moved since",
+                _ => $"unreadable: {s.Problem}",
+            };
+            Console.WriteLine(Escape($"  {s.KeyId}  {what}"));
         }
     }
 

@@ -45,6 +45,8 @@ public sealed record TransferSummary
     public bool Forced { get; init; }
     /// <summary>Blobs a concurrent clean deleted before the tag landed, copied again after it.</summary>
     public int BlobsRepaired { get; init; }
+    /// <summary>Signature files carried from the source tag (bucket to bucket).</summary>
+    public int SignaturesCopied { get; init; }
     public bool? Exported { get; init; }
 
     public static TransferSummary From(TransferReport report, string source, string destination) => new()
@@ -60,6 +62,7 @@ public sealed record TransferSummary
         Unchanged = report.Commit.Unchanged,
         Forced = report.Commit.Forced,
         BlobsRepaired = report.BlobsRepaired,
+        SignaturesCopied = report.SignaturesCopied,
     };
 }
 

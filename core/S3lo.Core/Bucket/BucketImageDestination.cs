@@ -2,6 +2,7 @@ using S3lo.Core.Config;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
+using S3lo.Core.Signing;
 using S3lo.Core.Storage;
 using S3lo.Core.Transfer;
 
@@ -20,7 +21,7 @@ namespace S3lo.Core.Bucket;
 public sealed class BucketImageDestination(ImageBucket bucket, string repository, string tag, TimeProvider clock,
     LayerCompression compression = LayerCompression.Gzip, EffectiveRules? rules = null, bool force = false,
     PushProvenance? provenance = null)
-    : IImageDestination, IFileBlobDestination, IStoredBlobDestination, ICommitRecheck
+    : IImageDestination, IFileBlobDestination, IStoredBlobDestination, ICommitRecheck, ISignatureDestination
 {
     private const int HeadParallelism = 16;
     private readonly bool _immutable = (rules ?? EffectiveRules.BuiltIn).Immutable.Value;
@@ -118,6 +119,9 @@ public sealed class BucketImageDestination(ImageBucket bucket, string repository
         }).ConfigureAwait(false);
         return [.. blobs.Where(missing.Contains)];
     }
+
+    public Task WriteSignatureAsync(StoredSignature signature, CancellationToken ct) =>
+        TagSignatures.WriteRawAsync(bucket, repository, tag, signature.KeyId, signature.Bytes, ct);
 
     private string TagName => $"{repository}:{tag}";
 

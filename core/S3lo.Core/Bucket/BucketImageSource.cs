@@ -2,13 +2,14 @@ using S3lo.Core.Bucket;
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
+using S3lo.Core.Signing;
 using S3lo.Core.Storage;
 using S3lo.Core.Transfer;
 
 namespace S3lo.Core.Bucket;
 
 /// <summary>An image in a bucket as a transfer source: a tag, or a digest (of a tag's root or of a stored manifest).</summary>
-public sealed class BucketImageSource(ImageBucket bucket, string repository, string? tag, Digest? digest) : IImageSource, IStoredBlobSource
+public sealed class BucketImageSource(ImageBucket bucket, string repository, string? tag, Digest? digest) : IImageSource, IStoredBlobSource, ISignatureSource
 {
     private readonly BucketLayerCache _layers = new(bucket);
 
@@ -26,6 +27,9 @@ public sealed class BucketImageSource(ImageBucket bucket, string repository, str
         }
         return await FindByDigestAsync(digest!.Value, ct).ConfigureAwait(false);
     }
+
+    public async Task<IReadOnlyList<StoredSignature>> ListSignaturesAsync(CancellationToken ct) =>
+        tag is null ? [] : await TagSignatures.ListAsync(bucket, repository, tag, ct).ConfigureAwait(false);
 
     public async Task<ManifestBlob> GetManifestAsync(Descriptor descriptor, CancellationToken ct)
     {

@@ -17,6 +17,8 @@ public sealed record ImageDetails
     public string? Source { get; init; }
     public required IReadOnlyList<PlatformDetails> Platforms { get; init; }
     public required IReadOnlyList<AttestationDetails> Attestations { get; init; }
+    /// <summary>The signature files beside the tag; null when inspected by digest (signatures live beside tags).</summary>
+    public IReadOnlyList<SignatureDetails>? Signatures { get; init; }
 }
 
 public sealed record PlatformDetails

@@ -54,9 +54,11 @@ public sealed class TransferEngine
                     destination, options.Observer, ct).ConfigureAwait(false);
             await LayerLearning.RecordAsync(source, destination, encoder, delivery, options.Observer, ct).ConfigureAwait(false);
         }
+        // After the commit: a signature is beside a tag that holds what it covers, never ahead of it.
+        var signatures = await SignatureCarry.RunAsync(source, destination, commit.Digest, options.Observer, ct).ConfigureAwait(false);
 
         return new TransferReport(selection.Root.Digest, selection.Root.MediaType, selection.PlatformNames,
-            counters.BlobsCopied, counters.BytesCopied, counters.BlobsSkipped, counters.BytesSkipped, commit, repaired);
+            counters.BlobsCopied, counters.BytesCopied, counters.BlobsSkipped, counters.BytesSkipped, commit, repaired, signatures);
     }
 
     /// <summary>
