@@ -33,6 +33,9 @@ internal sealed partial record AwsKmsKeyRef(string Text, string KeyId, string? R
             throw new UsageException($"'{text}' names no KMS key", Forms);
         var host = rest[..slash];
         var id = rest[(slash + 1)..];
+        // awskms://alias/NAME would be the key NAME at https://alias: surely a slash short.
+        if (host.Equals("alias", StringComparison.OrdinalIgnoreCase) || host.StartsWith("arn:", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"'{text}' names no KMS key: the key goes after a third slash", $"write {Prefix}/{rest}; " + Forms);
         var endpoint = host.Length == 0 ? null : EndpointOf(text, host);
         if (AliasOrKeyId().IsMatch(id) && !id.EndsWith('/')) return new AwsKmsKeyRef(text, id, null, endpoint);
         if (Arn().Match(id) is { Success: true } arn) return new AwsKmsKeyRef(text, id, arn.Groups["region"].Value, endpoint);
