@@ -61,7 +61,7 @@ internal sealed class AwsKmsErrors(AwsKmsKeyRef key, Uri? endpoint, string regio
             case "InvalidSignatureException" or "IncompleteSignatureException" or "MissingAuthenticationTokenException"
                 or "UnrecognizedClientException" or "InvalidClientTokenId" or "SignatureDoesNotMatch":
                 return new S3loException($"{action} denied on KMS key {key.KeyId}: {EndpointLabel} rejected {credentials} ({code})",
-                    CredentialsHint, e);
+                    $"{CredentialsHint}; requests are signed for region {region}, which must be the key's", e);
             case "ExpiredTokenException" or "ExpiredToken":
                 return new S3loException($"{action} denied on KMS key {key.KeyId}: the AWS session credentials are expired ({code})",
                     "refresh them (for SSO: aws sso login) or " + CredentialsHint, e);

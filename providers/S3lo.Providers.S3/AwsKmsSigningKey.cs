@@ -130,7 +130,7 @@ internal sealed class AwsKmsSigningKey : ISigningKey, IDisposable
             // Standard mode: exponential backoff with jitter on throttling, 5xx and connection errors.
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = MaxRetries,
-            HttpClientFactory = new S3HttpClientFactory(_logger, RequestTimeout),
+            HttpClientFactory = new S3HttpClientFactory(_logger, RequestTimeout, "kms"),
             ConnectTimeout = RequestTimeout,
         };
         if (_endpoint is null)
