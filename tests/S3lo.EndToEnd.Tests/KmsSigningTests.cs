@@ -131,7 +131,8 @@ public sealed class KmsSigningTests
         var down = KmsStandIn.ClosedUrl();
         var verify = Run(Environment(down), "verify", store.Ref("app:1"), "--key", KeyRef);
         Assert.That(verify.ExitCode, Is.EqualTo(2), verify.ToString);
-        Assert.That(verify.StderrLines[0], Does.StartWith($"error: cannot reach {down} for KMS key alias/test: "));
+        Assert.That(verify.StderrLines, Has.Some.StartWith($"error: cannot reach {down} for KMS key alias/test: "));
+        Assert.That(verify.StdoutLines, Has.None.StartWith("Verified OK: "));
     }
 
     [Test]
