@@ -40,6 +40,7 @@ if (args.Contains("--verbose") || args.Contains("-v"))
 builder.Services
     .AddS3StoreProvider()
     .AddEcrRegistryCredentials()
+    .AddAwsKmsKeys()
     .AddGcsStoreProvider()
     .AddAzureStoreProvider()
     .AddLocalStoreProvider()

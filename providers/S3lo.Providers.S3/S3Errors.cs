@@ -97,7 +97,7 @@ internal sealed class S3Errors(string bucket, Uri? endpoint, string region)
     }
 
     // Connection refused/reset, DNS failure, TLS failure, or no answer within the timeout.
-    private static string? Unreachable(Exception e)
+    internal static string? Unreachable(Exception e)
     {
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {

@@ -10,7 +10,7 @@ namespace S3lo.Providers.S3;
 /// then retries with backoff) is visible at debug level, and --timeout applied per request. Mirrors the SDK's own defaults: no
 /// redirects (S3 answers 301 for a wrong region), no decompression; a stalled connection fails after the idle timeout.
 /// </summary>
-internal sealed class S3HttpClientFactory(ILogger logger, TimeSpan? requestTimeout) : HttpClientFactory
+internal sealed class S3HttpClientFactory(ILogger logger, TimeSpan? requestTimeout, string service = "s3") : HttpClientFactory
 {
     public override HttpClient CreateHttpClient(IClientConfig clientConfig)
     {
@@ -27,7 +27,7 @@ internal sealed class S3HttpClientFactory(ILogger logger, TimeSpan? requestTimeo
         HttpMessageHandler idle = new IdleTimeoutHandler(IdleTimeout.FromEnvironment()) { InnerHandler = sockets };
         HttpMessageHandler inner = requestTimeout is { } timeout ? new RequestTimeoutHandler(timeout) { InnerHandler = idle } : idle;
         // No overall HttpClient timeout: it would also cut off large uploads (see RequestTimeoutHandler).
-        return new HttpClient(new AttemptLoggingHandler(logger) { InnerHandler = inner }) { Timeout = Timeout.InfiniteTimeSpan };
+        return new HttpClient(new AttemptLoggingHandler(logger, service) { InnerHandler = inner }) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     // Cache per SDK client: disposed with it.

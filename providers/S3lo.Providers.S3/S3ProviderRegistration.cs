@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using S3lo.Core.Registry;
+using S3lo.Core.Signing;
 using S3lo.Core.Storage;
 
 namespace S3lo.Providers.S3;
@@ -13,4 +14,8 @@ public static class S3ProviderRegistration
     /// <summary>Registers ECR logins for registry references (the AWS credential chain signs them).</summary>
     public static IServiceCollection AddEcrRegistryCredentials(this IServiceCollection services) =>
         services.AddSingleton<IRegistryCredentialProvider, EcrCredentialProvider>();
+
+    /// <summary>Registers <c>awskms://</c> signing keys (the AWS credential chain signs the KMS calls).</summary>
+    public static IServiceCollection AddAwsKmsKeys(this IServiceCollection services) =>
+        services.AddSingleton<IKmsKeyScheme, AwsKmsKeyScheme>();
 }
