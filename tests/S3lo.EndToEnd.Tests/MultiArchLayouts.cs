@@ -26,15 +26,15 @@ public static class MultiArchLayouts
             var tar = TarFiles.One($"etc/{parts[1]}.txt", Encoding.UTF8.GetBytes($"built for {platform}\n"));
             var gz = Gzip(tar);
             var config = Encoding.UTF8.GetBytes(
-                $$"""{"architecture":"{{parts[1]}}","os":"{{parts[0]}}"{{variant}},"config":{},"rootfs":{"type":"layers","diff_ids":["sha256:{{Hex(tar)}}"]}}""");
+                $$$"""{"architecture":"{{{parts[1]}}}","os":"{{{parts[0]}}}"{{{variant}}},"config":{},"rootfs":{"type":"layers","diff_ids":["sha256:{{{Hex(tar)}}}"]}}""");
             var manifest = Encoding.UTF8.GetBytes(
-                $$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{Put(blobs, config)}}","size":{{config.Length}}},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{Put(blobs, gz)}}","size":{{gz.Length}}}]}""");
-            entries.Add($$"""{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{Put(blobs, manifest)}}","size":{{manifest.Length}},"platform":{"architecture":"{{parts[1]}}","os":"{{parts[0]}}"{{variant}}}}""");
+                $$$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{{Put(blobs, config)}}}","size":{{{config.Length}}}},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{{Put(blobs, gz)}}}","size":{{{gz.Length}}}}]}""");
+            entries.Add($$$"""{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{Put(blobs, manifest)}}}","size":{{{manifest.Length}}},"platform":{"architecture":"{{{parts[1]}}}","os":"{{{parts[0]}}}"{{{variant}}}}}""");
         }
-        var index = Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{string.Join(",", entries)}}]}""");
+        var index = Encoding.UTF8.GetBytes($$$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{{string.Join(",", entries)}}}]}""");
         var digest = Put(blobs, index);
         File.WriteAllText(Path.Combine(directory, "index.json"),
-            $$"""{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"{{digest}}","size":{{index.Length}},"annotations":{"org.opencontainers.image.ref.name":"{{tag}}"}}]}""");
+            $$$"""{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"{{{digest}}}","size":{{{index.Length}}},"annotations":{"org.opencontainers.image.ref.name":"{{{tag}}}"}}]}""");
         return digest;
     }
 
