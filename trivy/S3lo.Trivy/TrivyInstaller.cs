@@ -26,9 +26,9 @@ public sealed class TrivyInstaller(HttpClient? http = null)
         {
             var actual = await DownloadAsync(release.ArchiveUrl, download, progress, ct).ConfigureAwait(false);
             if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+                // One line naming both hashes: a changed download or a wrong mirror, never installed.
                 throw new TrivyException(
-                    $"{release.ArchiveName} has sha256 {actual} but {release.ChecksumsName} says {expected}: refusing to install it",
-                    "the download was changed on the way or the mirror is wrong; try again or check S3LO_TRIVY_MIRROR");
+                    $"{release.ArchiveName} has sha256 {actual} but {release.ChecksumsName} says {expected}: refusing to install it");
             var directory = Path.GetDirectoryName(Path.GetFullPath(target))!;
             Directory.CreateDirectory(directory);
             var temp = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.s3lo-tmp");
@@ -116,8 +116,7 @@ public sealed class TrivyInstaller(HttpClient? http = null)
         if (response.IsSuccessStatusCode) return response;
         var status = response.StatusCode;
         response.Dispose();
-        throw new TrivyException($"could not download {url}: HTTP {(int)status} {Reason(status)}".TrimEnd(),
-            status == HttpStatusCode.NotFound ? "check the version (S3LO_TRIVY_VERSION) and the mirror (S3LO_TRIVY_MIRROR)" : null);
+        throw new TrivyException($"could not download {url}: HTTP {(int)status} {Reason(status)}".TrimEnd());
     }
 
     /// <summary>Writes the executable entry of the verified archive to <paramref name="temp"/>; links and odd entries are refused.</summary>

@@ -6,7 +6,7 @@ namespace S3lo.Cli.Commands;
 /// <summary>sbom's flags; -o/--output names the SBOM file, as cat's names the file it writes.</summary>
 public sealed class SbomOptions : ICommandParameterSet
 {
-    [Option("format", Description = "cyclonedx, spdx-json or spdx (default cyclonedx)", ValueName = "F")]
+    [Option("format", Description = "cyclonedx, spdx-json or spdx", ValueName = "F")]
     [HasDefaultValue]
     public string Format { get; set; } = "cyclonedx";
 

@@ -13,7 +13,7 @@ public sealed class ScanOptions : ICommandParameterSet
     [HasDefaultValue]
     public string? Severity { get; set; }
 
-    [Option("format", Description = "report format: table, json, sarif or cyclonedx (default table)", ValueName = "F")]
+    [Option("format", Description = "report format: table, json, sarif or cyclonedx", ValueName = "F")]
     [HasDefaultValue]
     public string Format { get; set; } = "table";
 
