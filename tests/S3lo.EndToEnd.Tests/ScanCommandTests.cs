@@ -314,6 +314,46 @@ public sealed class ScanCommandTests
     }
 
     [Test]
+    public void AMissingReleaseIsOneLineNamingTheUrlAndStatus()
+    {
+        var image = PushSingle();
+        var home = _work.Sub("home");
+        var release = new TrivyReleaseFiles("0.58.1", "Linux-64bit.tar.gz", Encoding.UTF8.GetBytes(StandIn));
+        using var mirror = new LoopbackHttpServer(release.Serve);
+
+        var r = S3loBinary.Run(["scan", image, "--install-trivy"], new Dictionary<string, string?>
+        {
+            ["CI"] = "true", ["HOME"] = home, ["PATH"] = "/usr/bin:/bin", ["TMPDIR"] = _tmp, ["S3LO_TRIVY"] = null,
+            ["S3LO_TRIVY_MIRROR"] = $"http://{mirror.Authority}/", ["S3LO_TRIVY_VERSION"] = "0.0.404",
+        }, null);
+
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString);
+        Assert.That(r.StderrLines.Where(l => !l.StartsWith("installing trivy", StringComparison.Ordinal)), Is.EqualTo(new[]
+        {
+            $"error: could not download http://{mirror.Authority}/v0.0.404/trivy_0.0.404_checksums.txt: HTTP 404 Not Found",
+        }));
+        Assert.That(TempDir.FilesUnder(home), Is.Empty);
+        NoTempLeft();
+    }
+
+    [Test]
+    public void AMultiArchImageOnCephIsScannedPerPlatform()
+    {
+        using var bucket = S3Server.CreateBucket();
+        var layout = _work.Sub("layout-ceph");
+        MultiArchLayouts.Write(layout, "multi");
+        var copy = S3loBinary.Run("copy", $"oci:{layout}:multi", bucket.Ref("app:multi"), "--endpoint", S3Server.Endpoint);
+        Assert.That(copy.ExitCode, Is.EqualTo(0), copy.ToString);
+
+        var r = Run("5 0", "scan", bucket.Ref("app:multi"), "--endpoint", S3Server.Endpoint, "--trivy", _trivy, "--all-platforms");
+
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString);
+        Assert.That(OciArchive.Read(Path.Combine(_trivyDir, "input-1.tar")).Files, Is.EqualTo(new[] { "etc/amd64.txt" }));
+        Assert.That(OciArchive.Read(Path.Combine(_trivyDir, "input-2.tar")).Files, Is.EqualTo(new[] { "etc/arm64.txt" }));
+        NoTempLeft();
+    }
+
+    [Test]
     public void CtrlCKillsTrivyAndRemovesTheTempArchive()
     {
         var image = PushSingle();
