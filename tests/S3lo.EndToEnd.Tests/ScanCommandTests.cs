@@ -385,6 +385,21 @@ public sealed class ScanCommandTests
     }
 
     [Test]
+    public void ATimeoutIsCouldNotRunNotFindings()
+    {
+        var image = PushSingle();
+
+        var r = S3loBinary.Run(["scan", image, "--trivy", _trivy, "--timeout", "3s"],
+            new Dictionary<string, string?> { ["TMPDIR"] = _tmp, ["STANDIN_SLEEP"] = "60", ["S3LO_TRIVY"] = null }, null);
+
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString);
+        Assert.That(r.StderrLines[0], Is.EqualTo("error: timed out after 3s"));
+        var trivyPid = int.Parse(File.ReadAllText(Path.Combine(_trivyDir, "pid-1")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(Directory.Exists($"/proc/{trivyPid}"), Is.False, "trivy was killed");
+        NoTempLeft();
+    }
+
+    [Test]
     public void BadInputIsAUsageErrorBeforeAnythingRuns()
     {
         var r = Run("0", "scan", _store.Ref("app"), "--trivy", _trivy);

@@ -1,9 +1,11 @@
 using Cocona;
+using Cocona.Application;
 using S3lo.Cli.Hosting;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Registry;
 using S3lo.Core.Transfer;
+using S3lo.Core.Time;
 using S3lo.Core.Transports;
 using S3lo.Trivy;
 using static S3lo.Cli.Output.TerminalText;
@@ -12,7 +14,7 @@ namespace S3lo.Cli.Commands;
 
 /// <summary>sbom: the image's software bill of materials, written by trivy from a temp OCI archive. Exit 0, or 2 when it could not be made.</summary>
 public sealed class SbomCommand(CommandRunner runner, TransportRegistry transports, TransferEngine engine,
-    IEnumerable<IRegistryCredentialProvider> registryCredentials)
+    IEnumerable<IRegistryCredentialProvider> registryCredentials, ICoconaAppContextAccessor app)
 {
     private static readonly string[] Formats = ["cyclonedx", "spdx-json", "spdx"];
 
@@ -47,6 +49,12 @@ public sealed class SbomCommand(CommandRunner runner, TransportRegistry transpor
             catch (S3loException e) when (e is not UsageException)
             {
                 ErrorReport.Write(e.Message, e.Hint, e, options.Verbose);
+                return ExitCodes.Usage;
+            }
+            catch (OperationCanceledException e) when (context.Timeout is { } timeout && !(app.Current?.CancellationToken.IsCancellationRequested ?? false))
+            {
+                // --timeout ran out: the scan could not run (exit 1 would read as findings); Ctrl-C stays 130.
+                ErrorReport.Write($"timed out after {DurationText.Format(timeout)}", "raise --timeout or check the connection", e, options.Verbose);
                 return ExitCodes.Usage;
             }
         });

@@ -1,9 +1,11 @@
 using Cocona;
+using Cocona.Application;
 using S3lo.Cli.Hosting;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Registry;
 using S3lo.Core.Transfer;
+using S3lo.Core.Time;
 using S3lo.Core.Transports;
 using S3lo.Trivy;
 using static S3lo.Cli.Output.TerminalText;
@@ -16,7 +18,7 @@ namespace S3lo.Cli.Commands;
 /// image could not be fetched, trivy failed). trivy's report reaches our stdout unchanged.
 /// </summary>
 public sealed class ScanCommand(CommandRunner runner, TransportRegistry transports, TransferEngine engine,
-    IEnumerable<IRegistryCredentialProvider> registryCredentials)
+    IEnumerable<IRegistryCredentialProvider> registryCredentials, ICoconaAppContextAccessor app)
 {
     private static readonly string[] Formats = ["table", "json", "sarif", "cyclonedx"];
 
@@ -67,6 +69,12 @@ public sealed class ScanCommand(CommandRunner runner, TransportRegistry transpor
             {
                 // 1 means findings here, so a scan that could not fetch its image or start trivy exits 2.
                 ErrorReport.Write(e.Message, e.Hint, e, options.Verbose);
+                return ExitCodes.Usage;
+            }
+            catch (OperationCanceledException e) when (context.Timeout is { } timeout && !(app.Current?.CancellationToken.IsCancellationRequested ?? false))
+            {
+                // --timeout ran out: the scan could not run (exit 1 would read as findings); Ctrl-C stays 130.
+                ErrorReport.Write($"timed out after {DurationText.Format(timeout)}", "raise --timeout or check the connection", e, options.Verbose);
                 return ExitCodes.Usage;
             }
         });
