@@ -389,11 +389,11 @@ public sealed class ScanCommandTests
     {
         var image = PushSingle();
 
-        var r = S3loBinary.Run(["scan", image, "--trivy", _trivy, "--timeout", "3s"],
+        var r = S3loBinary.Run(["scan", image, "--trivy", _trivy, "--timeout", "5s"],
             new Dictionary<string, string?> { ["TMPDIR"] = _tmp, ["STANDIN_SLEEP"] = "60", ["S3LO_TRIVY"] = null }, null);
 
         Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString);
-        Assert.That(r.StderrLines[0], Is.EqualTo("error: timed out after 3s"));
+        Assert.That(r.StderrLines[0], Is.EqualTo("error: timed out after 5s"));
         var trivyPid = int.Parse(File.ReadAllText(Path.Combine(_trivyDir, "pid-1")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(Directory.Exists($"/proc/{trivyPid}"), Is.False, "trivy was killed");
         NoTempLeft();
