@@ -314,6 +314,35 @@ public sealed class ScanCommandTests
     }
 
     [Test]
+    public void OnATerminalItAsksBeforeInstalling()
+    {
+        var image = PushSingle();
+        var home = _work.Sub("home");
+        var release = new TrivyReleaseFiles("0.58.1", "Linux-64bit.tar.gz", Encoding.UTF8.GetBytes(StandIn));
+        using var mirror = new LoopbackHttpServer(release.Serve);
+        // script(1) gives s3lo a pseudo-terminal for stdin and stderr, as a person at a shell has; CI is unset.
+        RunResult OnTerminal(string answer) => Processes.Run("/usr/bin/script", ["-qec", $"{S3loBinary.Path} scan {image}", "/dev/null"],
+            new Dictionary<string, string?>
+            {
+                ["CI"] = null, ["HOME"] = home, ["PATH"] = "/usr/bin:/bin", ["TMPDIR"] = _tmp, ["S3LO_TRIVY"] = null,
+                ["S3LO_TRIVY_MIRROR"] = $"http://{mirror.Authority}", ["STANDIN_EXITS"] = "0",
+            }, stdin: new MemoryStream(Encoding.UTF8.GetBytes(answer + "\n")), timeout: TimeSpan.FromMinutes(2));
+
+        var no = OnTerminal("n");
+        Assert.That(no.ExitCode, Is.EqualTo(2), no.ToString);
+        Assert.That(no.Stdout, Does.Contain("Trivy is not installed. Install trivy 0.58.1 to ~/.local/bin/trivy? [Y/n]"));
+        Assert.That(no.Stdout, Does.Contain("error: trivy not found and not installed"));
+        Assert.That(mirror.Requests, Is.Empty, "no download after no");
+        Assert.That(TempDir.FilesUnder(home), Is.Empty);
+
+        var yes = OnTerminal("");
+        Assert.That(yes.ExitCode, Is.EqualTo(0), yes.ToString);
+        Assert.That(yes.Stdout, Does.Contain("stand-in report line 1"), "the installed trivy ran");
+        Assert.That(File.ReadAllBytes(Path.Combine(home, ".local", "bin", "trivy")), Is.EqualTo(release.Executable));
+        NoTempLeft();
+    }
+
+    [Test]
     public void AMissingReleaseIsOneLineNamingTheUrlAndStatus()
     {
         var image = PushSingle();
