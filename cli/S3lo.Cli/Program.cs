@@ -67,6 +67,8 @@ app.AddCommands<HistoryCommand>();
 app.AddCommands<StatsCommand>();
 app.AddCommands<DoctorCommand>();
 app.AddCommands<CatCommand>();
+app.AddCommands<ScanCommand>();
+app.AddCommands<SbomCommand>();
 app.AddSubCommand("config", config =>
 {
     config.AddCommands<ConfigCommand>();
