@@ -50,6 +50,7 @@ builder.Services
     .AddSingleton<TransferEngine>()
     .AddSingleton(TimeProvider.System)
     .AddSingleton<CommandRunner>()
+    .AddSingleton<S3lo.Core.Signing.SigningKeys>()
     .AddSingleton<Cocona.Command.Dispatcher.ICoconaCommandDispatcher, GuardedCommandDispatcher>();
 
 var app = builder.Build();
@@ -66,6 +67,9 @@ app.AddCommands<HistoryCommand>();
 app.AddCommands<StatsCommand>();
 app.AddCommands<DoctorCommand>();
 app.AddCommands<CatCommand>();
+app.AddCommands<KeygenCommand>();
+app.AddCommands<SignCommand>();
+app.AddCommands<VerifyCommand>();
 app.AddSubCommand("config", config =>
 {
     config.AddCommands<ConfigCommand>();
