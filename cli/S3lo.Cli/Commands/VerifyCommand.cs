@@ -2,7 +2,6 @@ using Cocona;
 using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
 using S3lo.Core.Bucket;
-using S3lo.Core.Errors;
 using S3lo.Core.References;
 using S3lo.Core.Signing;
 using static S3lo.Cli.Output.TerminalText;
@@ -29,13 +28,7 @@ public sealed class VerifyCommand(CommandRunner runner, BucketReferences referen
             {
                 await using var bucket = await buckets.OpenAsync(image.Location, context.StoreOptions, context.Token);
                 var result = await TagVerifier.VerifyAsync(bucket, image.Repository, tag, publicKey, context.Token);
-                return Report(context, VerifySummary.From(image.ToString(), result));
-            }
-            catch (NotFoundException e)
-            {
-                // No such tag: nothing there is signed, a verdict (1) rather than a failure to check (2).
-                ErrorReport.Write(e.Message, e.Hint, e, global.Verbose);
-                return ExitCodes.Failed;
+                return Report(context, VerifySummary.From(image.ToString(), result), $"{image.Repository}:{tag} not found in {bucket.Name}", bucket.Name);
             }
             finally
             {
@@ -43,7 +36,7 @@ public sealed class VerifyCommand(CommandRunner runner, BucketReferences referen
             }
         }, failedExit: ExitCodes.Usage);
 
-    private static int Report(CommandContext context, VerifySummary summary)
+    private static int Report(CommandContext context, VerifySummary summary, string noTag, string bucketName)
     {
         var written = StructuredWriter.TryWrite(context.Format, summary, c => c.VerifySummary);
         if (summary.Verified)
@@ -51,12 +44,14 @@ public sealed class VerifyCommand(CommandRunner runner, BucketReferences referen
             if (!written) Console.WriteLine($"Verified OK: {Escape(summary.Reference)} {summary.Digest} signed by key {summary.KeyId} at {summary.SignedAt}");
             return ExitCodes.Success;
         }
-        // Failures always reach stderr as one line, also beside the JSON on stdout.
-        var reference = Escape(summary.Reference);
+        // Failures always reach stderr as one line, also beside the JSON on stdout (ErrorReport escapes).
+        var reference = summary.Reference;
         var (message, hint) = summary.Result switch
         {
             "missing" => ($"no signature by key {summary.KeyId} on {reference}",
                 "'s3lo sign' with the matching private key writes one; check --key names the right key"),
+            // No such tag: nothing there is signed, a verdict (1); a bucket that is not there is a failure to check (2).
+            "no-tag" => (noTag, $"'s3lo list {bucketName}/' shows what is there"),
             "moved" => ($"{reference} now points at {summary.Digest}, but the signature by key {summary.KeyId} covers {summary.SignedDigest}",
                 "the tag was pushed again after it was signed: sign it again if the new image is trusted"),
             _ => ($"invalid signature by key {summary.KeyId} on {reference}: {summary.Reason}", null),

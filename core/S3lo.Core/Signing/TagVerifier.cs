@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using S3lo.Core.Bucket;
 using S3lo.Core.Digests;
-using S3lo.Core.Errors;
 using S3lo.Core.Storage;
 
 namespace S3lo.Core.Signing;
@@ -17,8 +16,8 @@ public static class TagVerifier
         var spki = await key.GetSubjectPublicKeyInfoAsync(ct).ConfigureAwait(false);
         using var publicKey = P256.ImportPublic(spki, $"key {key.KeyRef}");
         var keyId = KeyId.Of(spki);
-        var record = await bucket.ReadTagAsync(repository, tag, ct).ConfigureAwait(false)
-            ?? throw new NotFoundException($"{repository}:{tag} not found in {bucket.Name}", $"'s3lo list {bucket.Name}/' shows what is there");
+        var record = await bucket.ReadTagAsync(repository, tag, ct).ConfigureAwait(false);
+        if (record is null) return new VerifyResult.NoTag(keyId);
         byte[] bytes;
         try
         {

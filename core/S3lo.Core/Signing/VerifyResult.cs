@@ -14,6 +14,9 @@ public abstract record VerifyResult(string KeyId)
     /// <summary>The signature verifies, but for a manifest the tag no longer points at (pushed again since).</summary>
     public sealed record Moved(string KeyId, Digest SignedDigest, Digest CurrentDigest, DateTimeOffset SignedAt) : VerifyResult(KeyId);
 
+    /// <summary>The tag itself does not exist: nothing there is signed (a verdict, unlike a bucket that is not there).</summary>
+    public sealed record NoTag(string KeyId) : VerifyResult(KeyId);
+
     /// <summary>The file is there but proves nothing: <paramref name="Reason"/> says why.</summary>
     public sealed record Invalid(string KeyId, string Reason) : VerifyResult(KeyId);
 }
