@@ -272,6 +272,13 @@ public sealed class SigningCommandTests
         var moved = Run(dir.Path, null, "verify", reference, "--key", "cosign.pub", "--endpoint", S3Server.Endpoint);
         Assert.That(moved.ExitCode, Is.EqualTo(1), moved.ToString);
         Assert.That(moved.StderrLines[0], Is.EqualTo($"error: {reference} now points at {second}, but the signature by key {keyId} covers {first}"));
+
+        // A bucket that is not there: nothing could be checked (2), unlike a tag that is not there (1).
+        var noBucket = Run(dir.Path, null, "verify", $"s3://s3lo-e2e-absent-{Guid.NewGuid():N}"[..40] + "/app:1.0", "--key", "cosign.pub", "--endpoint", S3Server.Endpoint);
+        Assert.That(noBucket.ExitCode, Is.EqualTo(2), noBucket.ToString);
+        Assert.That(noBucket.StderrLines[0], Does.StartWith("error: bucket s3://s3lo-e2e-absent-"));
+        var noTag = Run(dir.Path, null, "verify", bucket.Ref("team/app:2.0"), "--key", "cosign.pub", "--endpoint", S3Server.Endpoint);
+        Assert.That(noTag.ExitCode, Is.EqualTo(1), noTag.ToString);
     }
 
     /// <summary>A store with app:1.0, copied from an OCI layout (no Docker); <paramref name="digest"/> is its manifest digest.</summary>
