@@ -17,6 +17,8 @@ public sealed class KeygenCommand(CommandRunner runner)
         runner.RunAsync(global, context =>
         {
             var (privatePath, publicPath) = KeyPairFiles.PathsFor(prefix);
+            // Before the password prompt: typing it twice only to hear the files exist is a waste.
+            if (!options.Force) KeyPairFiles.RefuseExisting(prefix);
             var keyId = KeyPairFiles.Write(prefix, KeyPassword.ForNewKey(), options.Force);
             if (!StructuredWriter.TryWrite(context.Format, new KeygenSummary(privatePath, publicPath, keyId), c => c.KeygenSummary))
             {

@@ -24,12 +24,7 @@ public static class KeyPairFiles
     public static string Write(string prefix, ReadOnlySpan<char> password, bool force)
     {
         var (privatePath, publicPath) = PathsFor(prefix);
-        if (!force)
-        {
-            var existing = new[] { privatePath, publicPath }.Where(p => File.Exists(p) || Directory.Exists(p)).ToArray();
-            if (existing.Length > 0)
-                throw new S3loException($"{string.Join(" and ", existing)} already exist{(existing.Length == 1 ? "s" : "")}", "pass --force to replace, or choose another prefix");
-        }
+        if (!force) RefuseExisting(prefix);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var privatePem = key.ExportEncryptedPkcs8PrivateKeyPem(password, Encryption);
         var publicPem = key.ExportSubjectPublicKeyInfoPem();
@@ -48,6 +43,15 @@ public static class KeyPairFiles
             throw new S3loException($"cannot write {privatePath} and {publicPath}: {e.Message}");
         }
         return KeyId.Of(key.ExportSubjectPublicKeyInfo());
+    }
+
+    /// <summary>Exit 1 naming the files when either exists (checked before asking for a password too).</summary>
+    public static void RefuseExisting(string prefix)
+    {
+        var (privatePath, publicPath) = PathsFor(prefix);
+        var existing = new[] { privatePath, publicPath }.Where(p => File.Exists(p) || Directory.Exists(p)).ToArray();
+        if (existing.Length > 0)
+            throw new S3loException($"{string.Join(" and ", existing)} already exist{(existing.Length == 1 ? "s" : "")}", "pass --force to replace, or choose another prefix");
     }
 
     private static string WriteTemp(string target, string pem, UnixFileMode mode)
