@@ -51,6 +51,7 @@ builder.Services
     .AddSingleton<TransferEngine>()
     .AddSingleton(TimeProvider.System)
     .AddSingleton<CommandRunner>()
+    .AddSingleton<S3lo.Core.Signing.SigningKeys>()
     .AddSingleton<Cocona.Command.Dispatcher.ICoconaCommandDispatcher, GuardedCommandDispatcher>();
 
 var app = builder.Build();
@@ -69,6 +70,9 @@ app.AddCommands<DoctorCommand>();
 app.AddCommands<CatCommand>();
 app.AddCommands<ScanCommand>();
 app.AddCommands<SbomCommand>();
+app.AddCommands<KeygenCommand>();
+app.AddCommands<SignCommand>();
+app.AddCommands<VerifyCommand>();
 app.AddSubCommand("config", config =>
 {
     config.AddCommands<ConfigCommand>();

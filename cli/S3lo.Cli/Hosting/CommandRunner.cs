@@ -8,7 +8,11 @@ namespace S3lo.Cli.Hosting;
 /// <summary>Runs a command body and turns every outcome into one readable stderr line and an exit code.</summary>
 public sealed class CommandRunner(ILoggerFactory loggers, ICoconaAppContextAccessor app)
 {
-    public async Task<int> RunAsync(GlobalOptions options, Func<CommandContext, Task<int>> body)
+    /// <param name="failedExit">
+    /// The exit code of a failure the body did not report itself: 1, except for a check (verify) whose
+    /// verdicts own exit 1, so that "could not check" (store or key service unreachable) is 2.
+    /// </param>
+    public async Task<int> RunAsync(GlobalOptions options, Func<CommandContext, Task<int>> body, int failedExit = ExitCodes.Failed)
     {
         CommandContext? context = null;
         try
@@ -19,12 +23,12 @@ public sealed class CommandRunner(ILoggerFactory loggers, ICoconaAppContextAcces
         catch (S3loException e)
         {
             ErrorReport.Write(e.Message, e.Hint, e, options.Verbose);
-            return ExitCodes.For(e);
+            return e is UsageException ? ExitCodes.Usage : failedExit;
         }
         catch (OperationCanceledException e) when (context is { Timeout: { } timeout } && !(app.Current?.CancellationToken.IsCancellationRequested ?? false))
         {
             ErrorReport.Write($"timed out after {DurationText.Format(timeout)}", "raise --timeout or check the connection", e, options.Verbose);
-            return ExitCodes.Failed;
+            return failedExit;
         }
         catch (OperationCanceledException) when (app.Current?.CancellationToken.IsCancellationRequested ?? false)
         {
@@ -33,7 +37,8 @@ public sealed class CommandRunner(ILoggerFactory loggers, ICoconaAppContextAcces
         }
         catch (Exception e)
         {
-            return ErrorReport.Unexpected(e, options.Verbose);
+            var code = ErrorReport.Unexpected(e, options.Verbose);
+            return code == ExitCodes.Failed ? failedExit : code;
         }
         finally
         {

@@ -20,6 +20,9 @@ namespace S3lo.Cli.Output;
 [JsonSerializable(typeof(List<ImageHistoryJson>))]
 [JsonSerializable(typeof(List<TagHistoryJson>))]
 [JsonSerializable(typeof(StatsSummary))]
+[JsonSerializable(typeof(KeygenSummary))]
+[JsonSerializable(typeof(SignSummary))]
+[JsonSerializable(typeof(VerifySummary))]
 public sealed partial class CliJsonContext : JsonSerializerContext;
 
 public sealed record TagListing(string Image, string Tag)
