@@ -218,19 +218,6 @@ public sealed class ConfigCommandTests
     }
 
     [Test]
-    public void ValidateWithOnlyAScanPolicyExitsTwoNamingIt()
-    {
-        using var store = StoreWithImage(out _);
-        File.WriteAllText(ConfigPath(store), "policies:\n  - {name: no-critical, check: scan, max_severity: HIGH}\n");
-
-        var result = S3loBinary.Run("config", "validate", store.Ref("app:v1"));
-
-        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString);
-        Assert.That(result.StdoutLines, Is.EqualTo(new[] { "cannot run no-critical (scan): cannot run yet: needs 's3lo scan' (not built yet)" }));
-        Assert.That(result.StderrLines[0], Is.EqualTo("error: policy no-critical could not run: cannot run yet: needs 's3lo scan' (not built yet)"));
-    }
-
-    [Test]
     public void ValidateWithNoPoliciesExitsZero()
     {
         using var store = StoreWithImage(out _);

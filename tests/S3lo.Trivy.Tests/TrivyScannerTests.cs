@@ -63,7 +63,8 @@ public sealed class TrivyScannerTests
     {
         Assert.That(Severities.Parse(Severities.Default), Is.EqualTo(new[] { "HIGH", "CRITICAL" }));
         Assert.That(Severities.Parse("critical, low,LOW"), Is.EqualTo(new[] { "LOW", "CRITICAL" }));
-        Assert.That(Severities.AtOrAbove("medium"), Is.EqualTo(new[] { "MEDIUM", "HIGH", "CRITICAL" }));
+        Assert.That(Severities.Above("medium"), Is.EqualTo(new[] { "HIGH", "CRITICAL" }), "a policy's max_severity lets itself through");
+        Assert.That(Severities.Above("CRITICAL"), Is.Empty);
         var e = Assert.Throws<UsageException>(() => Severities.Parse("HIGH,SEVERE"))!;
         Assert.That(e.Message, Is.EqualTo("--severity: 'SEVERE' is not a severity"));
     }

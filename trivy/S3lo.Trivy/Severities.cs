@@ -22,12 +22,12 @@ public static class Severities
         return [.. names.OrderBy(n => All.IndexOf(n))];
     }
 
-    /// <summary>Every severity at or above <paramref name="minimum"/> (config validate's "max severity" policy).</summary>
-    public static IReadOnlyList<string> AtOrAbove(string minimum)
+    /// <summary>The severities ranked above <paramref name="maximum"/>: what a scan policy's max_severity does not allow.</summary>
+    public static IReadOnlyList<string> Above(string maximum)
     {
-        var at = All.IndexOf(minimum.ToUpperInvariant());
-        if (at < 0) throw new UsageException($"'{minimum}' is not a severity", $"use one of {string.Join(", ", All)}");
-        return [.. All.Skip(at)];
+        var at = All.IndexOf(maximum.ToUpperInvariant());
+        if (at < 0) throw new UsageException($"'{maximum}' is not a severity", $"use one of {string.Join(", ", All)}");
+        return [.. All.Skip(at + 1)];
     }
 
     private static int IndexOf(this IReadOnlyList<string> list, string item)

@@ -6,13 +6,18 @@ using S3lo.Core.Bucket;
 using S3lo.Core.Config;
 using S3lo.Core.Errors;
 using S3lo.Core.References;
+using S3lo.Core.Registry;
+using S3lo.Core.Signing;
 using S3lo.Core.Storage;
+using S3lo.Core.Transfer;
+using S3lo.Core.Transports;
 using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
 /// <summary><c>s3lo config recommend</c> and <c>config validate</c>: what the bucket and its rules say about the images in it.</summary>
-public sealed class ConfigCheckCommand(CommandRunner runner, BucketReferences references, BucketOpener buckets, TimeProvider clock)
+public sealed class ConfigCheckCommand(CommandRunner runner, BucketReferences references, BucketOpener buckets, TimeProvider clock,
+    TransportRegistry transports, TransferEngine engine, IEnumerable<IRegistryCredentialProvider> registryCredentials, SigningKeys keys)
 {
     [Command("recommend", Description = "Advice from what the bucket has: versioning, incomplete uploads, tiering, images with no retention")]
     public Task<int> Recommend([Argument(Description = "SCHEME://BUCKET/")] string bucket, GlobalOptions global) =>
@@ -44,7 +49,7 @@ public sealed class ConfigCheckCommand(CommandRunner runner, BucketReferences re
             return ExitCodes.Success;
         });
 
-    [Command("validate", Description = "Run the bucket's policies against an image: exit 1 if one fails, 2 if one cannot run yet")]
+    [Command("validate", Description = "Run the bucket's policies against an image: exit 1 if one fails, 2 if one cannot run")]
     public Task<int> Validate([Argument(Description = "SCHEME://BUCKET/IMAGE:TAG")] string reference, GlobalOptions global) =>
         runner.RunAsync(global, async context =>
         {
@@ -56,7 +61,9 @@ public sealed class ConfigCheckCommand(CommandRunner runner, BucketReferences re
                 ?? throw new NotFoundException($"{image.Repository}:{image.Tag} not found in {bucket.Name}", $"'s3lo list {image.Location}' shows what is there");
             var file = await BucketConfigStore.ReadAsync(bucket.Store, context.Token);
             var subject = await ImageFacts.ReadAsync(bucket, tag, context.Token);
-            var results = PolicyEvaluation.Evaluate(file.Config.Policies, subject, clock.GetUtcNow());
+            var tools = new PolicyTools(new ImageArchives(transports, engine, registryCredentials), transports.Parse(reference, EndRole.Source),
+                bucket, image.Repository, image.Tag, keys, context);
+            var results = await PolicyEvaluation.EvaluateAsync(file.Config.Policies, subject, clock.GetUtcNow(), tools, context.Token);
             if (!StructuredWriter.TryWrite(context.Format, new PolicyReport(image.ToString(), tag.Manifest.Digest.ToString(),
                     [.. results.Select(r => new PolicyResultJson(r.Name, r.Check.ToString().ToLowerInvariant(), r.Outcome.ToString().ToLowerInvariant(), r.Reason))]), c => c.PolicyReport))
             {

@@ -4,7 +4,7 @@ using S3lo.Core.Time;
 
 namespace S3lo.Core.Config;
 
-/// <summary>Writes a whole <see cref="BucketConfig"/> in the SPEC's compact style: one line per entry, block at the top.</summary>
+/// <summary>Writes a whole <see cref="BucketConfig"/> in the compact style docs/config.md shows: one line per entry, block at the top.</summary>
 public static class ConfigWriter
 {
     public static string Render(BucketConfig config)
@@ -29,7 +29,7 @@ public static class ConfigWriter
         return text.ToString();
     }
 
-    /// <summary>The keys an entry sets, as YAML text, in the order the SPEC writes them.</summary>
+    /// <summary>The keys an entry sets, as YAML text, in the order docs/config.md writes them.</summary>
     internal static List<(string Key, string Value)> Rules(ImageRules rules)
     {
         var pairs = new List<(string, string)>();

@@ -2,12 +2,27 @@ using System.Globalization;
 
 namespace S3lo.Core.Config;
 
-/// <summary>Checks one image against the bucket's policies: age and size now; scan and signed once their commands exist.</summary>
+/// <summary>Checks one image against the bucket's policies: age and size from the bucket, scan and signed through the host's tools.</summary>
 public static class PolicyEvaluation
 {
-    public static IReadOnlyList<PolicyResult> Evaluate(IReadOnlyList<PolicyRule> policies, PolicySubject image, DateTimeOffset now) =>
-        policies.Select(policy => Evaluate(policy, image, now)).ToList();
+    /// <summary>Every policy in file order, one at a time (a scan can be heavy).</summary>
+    public static async Task<IReadOnlyList<PolicyResult>> EvaluateAsync(IReadOnlyList<PolicyRule> policies, PolicySubject image,
+        DateTimeOffset now, IPolicyTools tools, CancellationToken ct)
+    {
+        var results = new List<PolicyResult>(policies.Count);
+        foreach (var policy in policies)
+        {
+            results.Add(policy.Check switch
+            {
+                PolicyCheck.Scan => await tools.ScanAsync(policy, ct).ConfigureAwait(false),
+                PolicyCheck.Signed => await tools.VerifySignatureAsync(policy, ct).ConfigureAwait(false),
+                _ => Evaluate(policy, image, now),
+            });
+        }
+        return results;
+    }
 
+    /// <summary>The checks that need nothing but the bucket's facts: age and size.</summary>
     public static PolicyResult Evaluate(PolicyRule policy, PolicySubject image, DateTimeOffset now)
     {
         switch (policy.Check)
@@ -24,14 +39,12 @@ public static class PolicyEvaluation
                 return image.TotalBytes <= maxBytes
                     ? Result(policy, PolicyOutcome.Passed, $"{Bytes(image.TotalBytes)}, within {Bytes(maxBytes)}")
                     : Result(policy, PolicyOutcome.Failed, $"{Bytes(image.TotalBytes)}, more than {Bytes(maxBytes)}");
-            case PolicyCheck.Scan:
-                return Result(policy, PolicyOutcome.CannotRun, "cannot run yet: needs 's3lo scan' (not built yet)");
             default:
-                return Result(policy, PolicyOutcome.CannotRun, "cannot run yet: needs 's3lo sign' (not built yet)");
+                throw new ArgumentException($"policy '{policy.Name}' ({policy.Check}) needs a tool: use EvaluateAsync", nameof(policy));
         }
     }
 
-    private static PolicyResult Result(PolicyRule policy, PolicyOutcome outcome, string reason) =>
+    public static PolicyResult Result(PolicyRule policy, PolicyOutcome outcome, string reason) =>
         new(policy.Name, policy.Check, outcome, reason);
 
     private static string Days(int days) => days == 1 ? "1 day" : $"{days} days";

@@ -4,6 +4,6 @@ public enum PolicyOutcome
 {
     Passed,
     Failed,
-    /// <summary>The check needs a command this build does not have yet (scan, sign): <c>config validate</c> exits 2 naming it.</summary>
+    /// <summary>The check could not run (no Trivy, an unreadable key, a key service down): <c>config validate</c> exits 2 naming it.</summary>
     CannotRun,
 }
