@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Memory benchmark (not part of the tests): push and pull an image whose single layer is one
 # 2 GB file of random data; the peak RSS of each s3lo command must stay under 150 MB
-# (SPEC section 7: memory stays flat with layer size).
+# (memory must stay flat as layers grow).
 #
 #   eng/bench/memory.sh [--size-mb N] [--limit-mb M] [--compression none|gzip|zstd] [--build-only] [--keep]
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Push/pull benchmark (not part of the tests): s3lo against docker save/load and docker
-# push/pull through a registry, in ONE run on this machine (SPEC section 7 asks for ratios).
+# push/pull through a registry, in ONE run on this machine (the README asks for ratios, never absolute times).
 #
 #   eng/bench/push-pull.sh [--size-mb N] [--compression none|gzip|zstd] [--build-only] [--keep]
 #

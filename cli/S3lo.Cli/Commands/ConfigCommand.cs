@@ -11,7 +11,7 @@ using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
 
-/// <summary><c>s3lo config set|get|remove|recommend|validate</c>: the bucket's s3lo.yaml (SPEC section 5).</summary>
+/// <summary><c>s3lo config set|get|remove|recommend|validate</c>: the bucket's s3lo.yaml (docs/config.md).</summary>
 public sealed class ConfigCommand(CommandRunner runner, BucketReferences references, BucketOpener buckets)
 {
     [Command("set", Description = "Set keys for the bucket default, an image or a glob: config set REF k=v...")]

@@ -2,7 +2,7 @@ using S3lo.Core.Errors;
 
 namespace S3lo.Cli.Hosting;
 
-/// <summary>The process exit codes of SPEC section 3; core's exceptions say what went wrong, the CLI maps them here.</summary>
+/// <summary>The process exit codes (README: 0 success, 1 failed, 2 usage or could not run); core's exceptions say what went wrong, the CLI maps them here.</summary>
 public static class ExitCodes
 {
     public const int Success = 0;

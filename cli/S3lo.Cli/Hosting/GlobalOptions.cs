@@ -2,7 +2,7 @@ using Cocona;
 
 namespace S3lo.Cli.Hosting;
 
-/// <summary>The flags every command takes (SPEC section 3).</summary>
+/// <summary>The flags every command takes.</summary>
 public sealed class GlobalOptions : ICommandParameterSet
 {
     [Option("endpoint", Description = "S3-compatible endpoint URL (MinIO, R2, Ceph)", ValueName = "URL")]

@@ -2,7 +2,7 @@
 namespace S3lo.Cli.Hosting;
 
 /// <summary>
-/// Makes every usage error exit 2 (SPEC section 3): an unknown command is caught before Cocona
+/// Makes every usage error exit 2 (README, exit codes): an unknown command is caught before Cocona
 /// (which would exit 1), and Cocona's own code for an unknown option (129) is mapped to 2.
 /// </summary>
 public static class UsageGuard

@@ -4,7 +4,7 @@ using S3lo.Core.Oci;
 namespace S3lo.Core.Bucket;
 
 /// <summary>
-/// Every key s3lo reads or writes (SPEC section 2, compatible with s3lo v1.1+), in one place.
+/// Every key s3lo reads or writes (docs/bucket-layout.md, compatible with s3lo v1.1+), in one place.
 /// See docs/bucket-layout.md for the keys this tool adds.
 /// </summary>
 public static class BucketLayout

@@ -1,6 +1,6 @@
 namespace S3lo.Core.Cleaning;
 
-/// <summary>What one <c>clean</c> run does (SPEC section 3): a dry run unless <see cref="Confirm"/>.</summary>
+/// <summary>What one <c>clean</c> run does (docs/clean.md): a dry run unless <see cref="Confirm"/>.</summary>
 public sealed record CleanOptions
 {
     /// <summary>False: a dry run that lists what would go and writes nothing (not even its marker).</summary>

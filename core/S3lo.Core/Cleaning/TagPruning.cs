@@ -4,7 +4,7 @@ using S3lo.Core.Time;
 namespace S3lo.Core.Cleaning;
 
 /// <summary>
-/// The lifecycle rules applied to the tags of one image (SPEC section 5): a tag goes when it is beyond
+/// The lifecycle rules applied to the tags of one image (docs/config.md): a tag goes when it is beyond
 /// keep_last or older than max_age, unless keep_tags matches it, the image is immutable, or it holds a
 /// digest in use. Pure: the same tags, rules and time always give the same decisions.
 /// </summary>

@@ -3,7 +3,7 @@ using S3lo.Core.Errors;
 
 namespace S3lo.Core.Oci;
 
-/// <summary>A platform the user asks for (<c>os/arch[/variant]</c>) and the matching rules of SPEC section 4.</summary>
+/// <summary>A platform the user asks for (<c>os/arch[/variant]</c>) and how it matches an index entry (README, pull).</summary>
 public sealed record PlatformSpec(string Os, string Architecture, string? Variant)
 {
     public override string ToString() => Variant is null ? $"{Os}/{Architecture}" : $"{Os}/{Architecture}/{Variant}";

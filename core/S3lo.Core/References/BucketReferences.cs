@@ -3,7 +3,7 @@ using S3lo.Core.Storage;
 namespace S3lo.Core.References;
 
 /// <summary>
-/// Parses bucket references (SPEC section 1): <c>SCHEME://BUCKET/IMAGE:TAG</c>, <c>…@sha256:HEX</c>, and the
+/// Parses bucket references (README, References): <c>SCHEME://BUCKET/IMAGE:TAG</c>, <c>…@sha256:HEX</c>, and the
 /// bucket-level <c>SCHEME://BUCKET/[IMAGE|GLOB]</c>, for the schemes the registered providers own (each
 /// checks its own bucket names). Every malformed form is a <see cref="Errors.UsageException"/> raised before
 /// any I/O; the only I/O at all is <see cref="ILocalStoreProbe"/> for schemes whose bucket is a path.
@@ -79,7 +79,7 @@ public sealed class BucketReferences
         throw ReferenceErrors.UnknownScheme(text, name, Schemes.Contains(name.ToLowerInvariant()), PrefixList());
     }
 
-    // Checked after the image part so "s3://b/app" reports the missing tag (the SPEC's own example)
+    // Checked after the image part so "s3://b/app" reports the missing tag (the README's own example)
     // rather than the one-letter bucket.
     private static void CheckBucketName(string text, IObjectStoreProvider provider, BucketLocation location)
     {
