@@ -1,11 +1,9 @@
 using Cocona;
-using Cocona.Application;
 using S3lo.Cli.Hosting;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Registry;
 using S3lo.Core.Transfer;
-using S3lo.Core.Time;
 using S3lo.Core.Transports;
 using S3lo.Trivy;
 using static S3lo.Cli.Output.TerminalText;
@@ -14,7 +12,7 @@ namespace S3lo.Cli.Commands;
 
 /// <summary>sbom: the image's software bill of materials, written by trivy from a temp OCI archive. Exit 0, or 2 when it could not be made.</summary>
 public sealed class SbomCommand(CommandRunner runner, TransportRegistry transports, TransferEngine engine,
-    IEnumerable<IRegistryCredentialProvider> registryCredentials, ICoconaAppContextAccessor app)
+    IEnumerable<IRegistryCredentialProvider> registryCredentials)
 {
     private static readonly string[] Formats = ["cyclonedx", "spdx-json", "spdx"];
 
@@ -31,31 +29,17 @@ public sealed class SbomCommand(CommandRunner runner, TransportRegistry transpor
                 throw new UsageException($"--format {options.Format} is not an SBOM format", $"use {string.Join(", ", Formats)}");
             var wanted = options.Platform is null ? PlatformSpec.Host() : PlatformSpec.Parse(options.Platform);
             using var output = options.OutputFile is null ? null : ReportFile.For(options.OutputFile);
-            try
+            var scanner = new TrivyScanner(await new TrivySetup().EnsureAsync(trivy.TrivyPath, trivy.InstallTrivy, context.Token));
+            using var workspace = new ScanWorkspace("sbom");
+            var archive = workspace.NextArchive();
+            await archives.FetchAsync(from, wanted, options.Platform is not null, archive, context);
+            var code = await scanner.SbomAsync(archive, options.Format, output?.TempPath, trivy.Database, context.Token);
+            if (code != 0)
             {
-                var scanner = new TrivyScanner(await new TrivySetup().EnsureAsync(trivy.TrivyPath, trivy.InstallTrivy, context.Token));
-                using var workspace = new ScanWorkspace("sbom");
-                var archive = workspace.NextArchive();
-                await archives.FetchAsync(from, wanted, options.Platform is not null, archive, context);
-                var code = await scanner.SbomAsync(archive, options.Format, output?.TempPath, trivy.Database, context.Token);
-                if (code != 0)
-                {
-                    Console.Error.WriteLine(Escape($"error: trivy could not make an SBOM of {from.Describe()} (exit {code})"));
-                    return ExitCodes.Usage;
-                }
-                if (output is not null && !output.Commit()) throw new TrivyException($"trivy wrote no SBOM to {output.Target}");
-                return ExitCodes.Success;
-            }
-            catch (S3loException e) when (e is not UsageException)
-            {
-                ErrorReport.Write(e.Message, e.Hint, e, options.Verbose);
+                Console.Error.WriteLine(Escape($"error: trivy could not make an SBOM of {from.Describe()} (exit {code})"));
                 return ExitCodes.Usage;
             }
-            catch (OperationCanceledException e) when (context.Timeout is { } timeout && !(app.Current?.CancellationToken.IsCancellationRequested ?? false))
-            {
-                // --timeout ran out: the scan could not run (exit 1 would read as findings); Ctrl-C stays 130.
-                ErrorReport.Write($"timed out after {DurationText.Format(timeout)}", "raise --timeout or check the connection", e, options.Verbose);
-                return ExitCodes.Usage;
-            }
-        });
+            if (output is not null && !output.Commit()) throw new TrivyException($"trivy wrote no SBOM to {output.Target}");
+            return ExitCodes.Success;
+        }, failedExit: ExitCodes.Usage);
 }

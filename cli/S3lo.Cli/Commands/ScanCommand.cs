@@ -1,11 +1,9 @@
 using Cocona;
-using Cocona.Application;
 using S3lo.Cli.Hosting;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.Registry;
 using S3lo.Core.Transfer;
-using S3lo.Core.Time;
 using S3lo.Core.Transports;
 using S3lo.Trivy;
 using static S3lo.Cli.Output.TerminalText;
@@ -18,7 +16,7 @@ namespace S3lo.Cli.Commands;
 /// image could not be fetched, trivy failed). trivy's report reaches our stdout unchanged.
 /// </summary>
 public sealed class ScanCommand(CommandRunner runner, TransportRegistry transports, TransferEngine engine,
-    IEnumerable<IRegistryCredentialProvider> registryCredentials, ICoconaAppContextAccessor app)
+    IEnumerable<IRegistryCredentialProvider> registryCredentials)
 {
     private static readonly string[] Formats = ["table", "json", "sarif", "cyclonedx"];
 
@@ -42,42 +40,27 @@ public sealed class ScanCommand(CommandRunner runner, TransportRegistry transpor
             var wanted = options.Platform is null ? PlatformSpec.Host() : PlatformSpec.Parse(options.Platform);
             using var report = options.OutputFile is null ? null : ReportFile.For(options.OutputFile);
 
-            try
+            var scanner = new TrivyScanner(await new TrivySetup().EnsureAsync(trivy.TrivyPath, trivy.InstallTrivy, context.Token));
+            using var workspace = new ScanWorkspace("scan");
+            IReadOnlyList<(PlatformSpec Platform, bool Explicit)> targets = options.AllPlatforms
+                ? [.. (await archives.PlatformsAsync(from, context)).Select(p => (p, true))]
+                : [(wanted, options.Platform is not null)];
+            var verdicts = new List<ScanVerdict>();
+            foreach (var (platform, isExplicit) in targets)
             {
-                var scanner = new TrivyScanner(await new TrivySetup().EnsureAsync(trivy.TrivyPath, trivy.InstallTrivy, context.Token));
-                using var workspace = new ScanWorkspace("scan");
-                IReadOnlyList<(PlatformSpec Platform, bool Explicit)> targets = options.AllPlatforms
-                    ? [.. (await archives.PlatformsAsync(from, context)).Select(p => (p, true))]
-                    : [(wanted, options.Platform is not null)];
-                var verdicts = new List<ScanVerdict>();
-                foreach (var (platform, isExplicit) in targets)
-                {
-                    if (options.AllPlatforms) Console.Error.WriteLine(Escape($"=== {from.Describe()} {platform} ==="));
-                    var verdict = await ScanOneAsync(archives, scanner, from, platform, isExplicit, severities, options.Format,
-                        report?.TempPath, trivy.Database, workspace, context);
-                    verdicts.Add(verdict);
-                    if (verdict == ScanVerdict.Findings)
-                        Console.Error.WriteLine(Escape($"scan: {from.Describe()} ({platform}) has vulnerabilities at {string.Join(',', severities)}"));
-                }
-                if (report is not null && verdicts is [ScanVerdict.Clean or ScanVerdict.Findings] && !report.Commit())
-                    throw new TrivyException($"trivy wrote no report to {report.Target}");
-                return verdicts.Contains(ScanVerdict.CouldNotRun) ? ExitCodes.Usage
-                    : verdicts.Contains(ScanVerdict.Findings) ? ExitCodes.Failed
-                    : ExitCodes.Success;
+                if (options.AllPlatforms) Console.Error.WriteLine(Escape($"=== {from.Describe()} {platform} ==="));
+                var verdict = await ScanOneAsync(archives, scanner, from, platform, isExplicit, severities, options.Format,
+                    report?.TempPath, trivy.Database, workspace, context);
+                verdicts.Add(verdict);
+                if (verdict == ScanVerdict.Findings)
+                    Console.Error.WriteLine(Escape($"scan: {from.Describe()} ({platform}) has vulnerabilities at {string.Join(',', severities)}"));
             }
-            catch (S3loException e) when (e is not UsageException)
-            {
-                // 1 means findings here, so a scan that could not fetch its image or start trivy exits 2.
-                ErrorReport.Write(e.Message, e.Hint, e, options.Verbose);
-                return ExitCodes.Usage;
-            }
-            catch (OperationCanceledException e) when (context.Timeout is { } timeout && !(app.Current?.CancellationToken.IsCancellationRequested ?? false))
-            {
-                // --timeout ran out: the scan could not run (exit 1 would read as findings); Ctrl-C stays 130.
-                ErrorReport.Write($"timed out after {DurationText.Format(timeout)}", "raise --timeout or check the connection", e, options.Verbose);
-                return ExitCodes.Usage;
-            }
-        });
+            if (report is not null && verdicts is [ScanVerdict.Clean or ScanVerdict.Findings] && !report.Commit())
+                throw new TrivyException($"trivy wrote no report to {report.Target}");
+            return verdicts.Contains(ScanVerdict.CouldNotRun) ? ExitCodes.Usage
+                : verdicts.Contains(ScanVerdict.Findings) ? ExitCodes.Failed
+                : ExitCodes.Success;
+        }, failedExit: ExitCodes.Usage);
 
     private static async Task<ScanVerdict> ScanOneAsync(ImageArchives archives, TrivyScanner scanner, TransportReference from,
         PlatformSpec platform, bool isExplicit, IReadOnlyList<string> severities, string format, string? outputFile,

@@ -9,8 +9,8 @@ namespace S3lo.Cli.Hosting;
 public sealed class CommandRunner(ILoggerFactory loggers, ICoconaAppContextAccessor app)
 {
     /// <param name="failedExit">
-    /// The exit code of a failure the body did not report itself: 1, except for a check (verify) whose
-    /// verdicts own exit 1, so that "could not check" (store or key service unreachable) is 2.
+    /// The exit code of a failure the body did not report itself: 1, except for a check (verify, scan, sbom)
+    /// whose verdicts own exit 1, so that "could not check" (store, key service or trivy failing, --timeout) is 2.
     /// </param>
     public async Task<int> RunAsync(GlobalOptions options, Func<CommandContext, Task<int>> body, int failedExit = ExitCodes.Failed)
     {
