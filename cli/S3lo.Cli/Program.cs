@@ -73,6 +73,7 @@ app.AddCommands<SbomCommand>();
 app.AddCommands<KeygenCommand>();
 app.AddCommands<SignCommand>();
 app.AddCommands<VerifyCommand>();
+app.AddCommands<ServeCommand>();
 app.AddSubCommand("config", config =>
 {
     config.AddCommands<ConfigCommand>();

@@ -7,7 +7,7 @@ namespace S3lo.Cli.Hosting;
 /// </summary>
 public static class UsageGuard
 {
-    public static readonly string[] Commands = ["push", "pull", "copy", "cp", "list", "ls", "inspect", "delete", "rm", "init", "config", "clean", "history", "stats", "doctor", "cat", "scan", "sbom", "keygen", "sign", "verify"];
+    public static readonly string[] Commands = ["push", "pull", "copy", "cp", "list", "ls", "inspect", "delete", "rm", "init", "config", "clean", "history", "stats", "doctor", "cat", "scan", "sbom", "keygen", "sign", "verify", "serve"];
     public static readonly string[] ConfigCommands = ["set", "get", "remove", "recommend", "validate"];
     private const int CoconaUnknownOption = 129;
 
