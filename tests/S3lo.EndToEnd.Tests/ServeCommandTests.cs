@@ -27,6 +27,8 @@ public sealed class ServeCommandTests
         DockerCli.RequireDaemon();
         DockerCli.RemoveImage(Image);
         TestImages.Build(Image, seed: 13, extraLayers: 2, layerBytes: 400_000);
+        // the base image shares the first layer: without it, a pull must download every layer
+        DockerCli.RemoveImage(Image + "-base");
         _imageId = DockerCli.ImageId(Image);
         _store = TempStore.CopyOf(Repo.FixtureStore);
         var push = S3loBinary.Run("push", Image, _store.Ref("app:1"));
@@ -54,24 +56,17 @@ public sealed class ServeCommandTests
         Assert.That(_served.ServingLine, Is.EqualTo($"serving local://{_store.Root}/ on http://{_served.Host}"));
 
     [Test]
-    public void DockerPullGivesThePushedImage()
+    public void DockerPullGivesThePushedImage() => PullFresh(_served.Host);
+
+    [Test]
+    public void DockerPullFromAnS3BucketGivesThePushedImage()
     {
-        var pulled = $"{_served.Host}/app:1";
-        DockerCli.RemoveImage(pulled);
-        DockerCli.MustRun("tag", _imageId, "s3lo-e2e/serve:keep");
-        DockerCli.RemoveImage(Image);
-        try
-        {
-            Assert.That(DockerCli.ImageExists(pulled), Is.False);
-            DockerCli.MustRun("pull", pulled);
-            Assert.That(DockerCli.ImageId(pulled), Is.EqualTo(_imageId));
-            Assert.That(DockerCli.ReadFile(pulled, "/data/layer2.bin"), Is.EqualTo(TestImages.RandomBytes(13 * 100 + 2, 400_000)));
-        }
-        finally
-        {
-            DockerCli.MustRun("tag", _imageId, Image);
-            DockerCli.RemoveImage(pulled, "s3lo-e2e/serve:keep");
-        }
+        using var bucket = TestBucket.Create("s3");
+        var push = TestBucket.S3lo("push", Image, bucket.Ref("app:1"));
+        Assert.That(push.ExitCode, Is.EqualTo(0), push.ToString);
+        using var served = ServedBucket.Start(bucket.Url, "--endpoint", S3Server.Endpoint);
+        PullFresh(served.Host);
+        Assert.That(served.Terminate(TimeSpan.FromSeconds(20)), Is.EqualTo(0), served.Stderr);
     }
 
     [Test]
@@ -231,6 +226,28 @@ public sealed class ServeCommandTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(served.Terminate(TimeSpan.FromSeconds(20)), Is.EqualTo(0), served.Stderr);
         Assert.That(served.Stderr, Is.Empty);
+    }
+
+    /// <summary>
+    /// Pulls app:1 with the image gone from the daemon (every tag removed), so that docker downloads
+    /// every layer blob from the server; the source tag is restored from the pulled image.
+    /// </summary>
+    private void PullFresh(string host)
+    {
+        var pulled = $"{host}/app:1";
+        DockerCli.RemoveImage(pulled, Image);
+        Assert.That(DockerCli.ImageExists(_imageId), Is.False, "the image must be gone from the daemon before the pull");
+        try
+        {
+            DockerCli.MustRun("pull", pulled);
+            Assert.That(DockerCli.ImageId(pulled), Is.EqualTo(_imageId));
+            Assert.That(DockerCli.ReadFile(pulled, "/data/layer2.bin"), Is.EqualTo(TestImages.RandomBytes(13 * 100 + 2, 400_000)));
+        }
+        finally
+        {
+            if (DockerCli.ImageExists(_imageId)) DockerCli.MustRun("tag", _imageId, Image);
+            DockerCli.RemoveImage(pulled);
+        }
     }
 
     private static string IndexFile => Path.Combine(Repo.FixtureStore, "manifests", "alpine", "latest", "manifest.json");

@@ -16,7 +16,7 @@ public sealed class ServedBucket : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource<string> _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServedBucket(string bucketUrl, int port)
+    private ServedBucket(string bucketUrl, int port, string[] extraArgs)
     {
         Port = port;
         var start = new ProcessStartInfo(S3loBinary.Path)
@@ -25,7 +25,7 @@ public sealed class ServedBucket : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "serve", bucketUrl, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { "serve", bucketUrl, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extraArgs)) start.ArgumentList.Add(a);
         start.Environment["CI"] = "true";
         start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         start.Environment["NO_GCE_CHECK"] = "true";
@@ -48,9 +48,10 @@ public sealed class ServedBucket : IDisposable
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
-    public static ServedBucket Start(string bucketUrl)
+    /// <param name="extraArgs">e.g. --endpoint for an S3 bucket; the child inherits this process's environment (credentials).</param>
+    public static ServedBucket Start(string bucketUrl, params string[] extraArgs)
     {
-        var served = new ServedBucket(bucketUrl, FreePort());
+        var served = new ServedBucket(bucketUrl, FreePort(), extraArgs);
         var ready = Task.WhenAny(served._serving.Task, served._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60))).Result;
         if (ready != served._serving.Task)
         {
