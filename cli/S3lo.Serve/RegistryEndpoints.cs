@@ -26,13 +26,14 @@ internal sealed class RegistryEndpoints(RegistryReader reader, ILogger logger)
         response.Headers[ApiVersionHeader] = "registry/2.0";
         var path = request.Path.Value ?? "";
         var head = HttpMethods.IsHead(request.Method);
+        logger.LogDebug("{Method} {Path}", request.Method, path);
         try
         {
             if (!head && !HttpMethods.IsGet(request.Method))
                 throw new RegistryException(RegistryErrorCode.Unsupported, $"{request.Method} is not supported: this registry is read-only");
             if (path is "/v2" or "/v2/")
             {
-                await WriteJsonAsync(response, new EmptyBody(), ServeJsonContext.Default.EmptyBody, head, context.RequestAborted);
+                await WriteJsonAsync(response, new EmptyBody(), ServeJsonContext.Relaxed.EmptyBody, head, context.RequestAborted);
                 return;
             }
             if (!path.StartsWith("/v2/", StringComparison.Ordinal))
@@ -43,7 +44,7 @@ internal sealed class RegistryEndpoints(RegistryReader reader, ILogger logger)
                 var (count, last) = Paging(request);
                 var page = await reader.ListRepositoriesAsync(count, last, context.RequestAborted);
                 AddNextLink(response, "/v2/_catalog", count, page.Next);
-                await WriteJsonAsync(response, new Catalog(page.Names), ServeJsonContext.Default.Catalog, head, context.RequestAborted);
+                await WriteJsonAsync(response, new Catalog(page.Names), ServeJsonContext.Relaxed.Catalog, head, context.RequestAborted);
             }
             else if (rest.EndsWith(TagsSuffix, StringComparison.Ordinal))
             {
@@ -51,7 +52,7 @@ internal sealed class RegistryEndpoints(RegistryReader reader, ILogger logger)
                 var (count, last) = Paging(request);
                 var page = await reader.ListTagsAsync(name, count, last, context.RequestAborted);
                 AddNextLink(response, $"/v2/{name}/tags/list", count, page.Next);
-                await WriteJsonAsync(response, new TagList(name, page.Names), ServeJsonContext.Default.TagList, head, context.RequestAborted);
+                await WriteJsonAsync(response, new TagList(name, page.Names), ServeJsonContext.Relaxed.TagList, head, context.RequestAborted);
             }
             else if (Split(rest, ManifestsSegment) is var (manifestName, reference))
             {
@@ -170,7 +171,7 @@ internal sealed class RegistryEndpoints(RegistryReader reader, ILogger logger)
     private static Task WriteErrorAsync(HttpResponse response, string code, string message, int status, bool head, CancellationToken ct)
     {
         response.StatusCode = status;
-        return WriteJsonAsync(response, new RegistryErrorBody([new RegistryErrorItem(code, message)]), ServeJsonContext.Default.RegistryErrorBody, head, ct);
+        return WriteJsonAsync(response, new RegistryErrorBody([new RegistryErrorItem(code, message)]), ServeJsonContext.Relaxed.RegistryErrorBody, head, ct);
     }
 
     private static async Task WriteJsonAsync<T>(HttpResponse response, T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, bool head, CancellationToken ct)

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace S3lo.Serve;
@@ -18,4 +20,12 @@ public sealed record EmptyBody;
 [JsonSerializable(typeof(TagList))]
 [JsonSerializable(typeof(Catalog))]
 [JsonSerializable(typeof(EmptyBody))]
-internal sealed partial class ServeJsonContext : JsonSerializerContext;
+internal sealed partial class ServeJsonContext : JsonSerializerContext
+{
+    /// <summary>Messages quote names ('UPPER'): written as they are, not as \u0027, which is still valid JSON.</summary>
+    public static ServeJsonContext Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -176,7 +176,9 @@ public sealed class ServeCommandTests
         using var response = await _http.GetAsync(path);
         Assert.That(response.StatusCode, Is.EqualTo(status));
         Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/json"));
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That(text, Does.Not.Contain("\\u"), "messages are written unescaped");
+        using var body = JsonDocument.Parse(text);
         var error = body.RootElement.GetProperty("errors")[0];
         Assert.That(error.GetProperty("code").GetString(), Is.EqualTo(code));
         Assert.That(error.GetProperty("message").GetString(), Is.Not.Empty);
@@ -214,6 +216,20 @@ public sealed class ServeCommandTests
         Assert.That(r.StderrLines, Has.Length.EqualTo(1), r.ToString);
         Assert.That(r.StderrLines[0], Does.StartWith("error: --host 0.0.0.0 is not a loopback address"));
         Assert.That(r.StderrLines[0], Does.Contain("--allow-anonymous"));
+        Assert.That(r.Stdout, Is.Empty);
+    }
+
+    [Test]
+    public void BusyPortIsOneErrorAndExitOne()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var r = S3loBinary.Run("serve", _store.Url, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString);
+        Assert.That(r.StderrLines[0], Does.StartWith($"error: cannot listen on 127.0.0.1:{port}: "), r.ToString);
+        Assert.That(r.StderrLines, Has.Length.EqualTo(2), r.ToString);
+        Assert.That(r.StderrLines[1], Is.EqualTo("hint: pick another --port"));
         Assert.That(r.Stdout, Is.Empty);
     }
 

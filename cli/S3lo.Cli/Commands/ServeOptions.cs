@@ -6,11 +6,11 @@ namespace S3lo.Cli.Commands;
 /// <summary>serve's flags: where to listen, and the store flags (no --timeout: a server runs until stopped).</summary>
 public sealed class ServeOptions : ICommandParameterSet
 {
-    [Option("host", Description = "address to listen on; only loopback for now (default 127.0.0.1)", ValueName = "ADDR")]
+    [Option("host", Description = "address to listen on: 127.0.0.1, ::1 or localhost until auth and TLS exist", ValueName = "ADDR")]
     [HasDefaultValue]
     public string Host { get; set; } = "127.0.0.1";
 
-    [Option("port", Description = "TCP port (default 5000; 0 picks a free one)", ValueName = "PORT")]
+    [Option("port", Description = "TCP port (0 picks a free one)", ValueName = "PORT")]
     [HasDefaultValue]
     public int Port { get; set; } = 5000;
 
