@@ -233,14 +233,15 @@ public sealed class ServeCommandTests
         Assert.That(r.Stdout, Is.Empty);
     }
 
-    [Test]
-    public async Task SigtermStopsTheServerWithExitZero()
+    [TestCase("TERM")]
+    [TestCase("INT")]
+    public async Task SignalStopsTheServerWithExitZero(string signal)
     {
         using var served = ServedBucket.Start(_store.Url);
         using (var client = new HttpClient { BaseAddress = served.BaseAddress })
         using (var response = await client.GetAsync("/v2/"))
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(served.Terminate(TimeSpan.FromSeconds(20)), Is.EqualTo(0), served.Stderr);
+        Assert.That(served.Terminate(TimeSpan.FromSeconds(20), signal), Is.EqualTo(0), served.Stderr);
         Assert.That(served.Stderr, Is.Empty);
     }
 

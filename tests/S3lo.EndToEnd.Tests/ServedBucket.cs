@@ -63,14 +63,14 @@ public sealed class ServedBucket : IDisposable
         return served;
     }
 
-    /// <summary>Sends SIGTERM, as a service manager or 'docker stop' would, and returns the exit code.</summary>
-    public int Terminate(TimeSpan wait)
+    /// <summary>Sends SIGTERM (a service manager, 'docker stop') or SIGINT (Ctrl+C) and returns the exit code.</summary>
+    public int Terminate(TimeSpan wait, string signal = "TERM")
     {
-        if (!_process.HasExited) Processes.Run("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (!_process.HasExited) Processes.Run("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         if (!_process.WaitForExit(wait))
         {
             _process.Kill(entireProcessTree: true);
-            Assert.Fail($"s3lo serve did not exit within {wait} of SIGTERM\n{Stderr}");
+            Assert.Fail($"s3lo serve did not exit within {wait} of SIG{signal}\n{Stderr}");
         }
         _process.WaitForExit();
         return _process.ExitCode;
