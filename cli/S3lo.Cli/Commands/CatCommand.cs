@@ -14,8 +14,9 @@ public sealed class CatCommand(CommandRunner runner, BucketReferences references
     public Task<int> Cat(
         [Argument(Description = "SCHEME://BUCKET/IMAGE:TAG or IMAGE@sha256:...")] string reference,
         [Argument(Description = "path in the image, e.g. /etc/os-release")] string path,
-        CatOptions options) =>
-        runner.RunAsync(options.ToGlobal(), async context =>
+        CatOptions options,
+        StoreFlags store) =>
+        runner.RunAsync(options.ToGlobal(store), async context =>
         {
             var image = references.ParseImage(reference);
             var wanted = options.Platform is null ? PlatformSpec.Host() : PlatformSpec.Parse(options.Platform);

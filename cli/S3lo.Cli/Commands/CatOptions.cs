@@ -17,21 +17,9 @@ public sealed class CatOptions : ICommandParameterSet
     [HasDefaultValue]
     public string? OutputFile { get; set; }
 
-    [Option("endpoint", Description = "S3-compatible endpoint URL (MinIO, R2, Ceph)", ValueName = "URL")]
-    [HasDefaultValue]
-    public string? Endpoint { get; set; }
-
-    [Option("region", Description = "cloud region (default: discovered)", ValueName = "R")]
-    [HasDefaultValue]
-    public string? Region { get; set; }
-
-    [Option("verbose", ['v'], Description = "debug log to stderr")]
-    [HasDefaultValue]
-    public bool Verbose { get; set; }
-
     [Option("timeout", Description = "give up after this long (e.g. 30s, 10m, 1h)", ValueName = "DURATION")]
     [HasDefaultValue]
     public string? Timeout { get; set; }
 
-    public GlobalOptions ToGlobal() => new() { Endpoint = Endpoint, Region = Region, Verbose = Verbose, Timeout = Timeout, NoProgress = true };
+    public GlobalOptions ToGlobal(StoreFlags store) => store.ToGlobal(Timeout);
 }

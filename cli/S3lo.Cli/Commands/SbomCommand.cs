@@ -20,8 +20,9 @@ public sealed class SbomCommand(CommandRunner runner, TransportRegistry transpor
     public Task<int> Sbom(
         [Argument(Description = "SCHEME://BUCKET/IMAGE:TAG, IMAGE@sha256:..., a registry ref, oci:DIR, oci-archive:FILE or docker-archive:FILE")] string reference,
         SbomOptions options,
+        StoreFlags store,
         TrivyFlags trivy) =>
-        runner.RunAsync(options.ToGlobal(), async context =>
+        runner.RunAsync(options.ToGlobal(store), async context =>
         {
             var archives = new ImageArchives(transports, engine, registryCredentials);
             var from = archives.Parse(reference);

@@ -18,18 +18,6 @@ public sealed class SbomOptions : ICommandParameterSet
     [HasDefaultValue]
     public string? OutputFile { get; set; }
 
-    [Option("endpoint", Description = "S3-compatible endpoint URL (MinIO, R2, Ceph)", ValueName = "URL")]
-    [HasDefaultValue]
-    public string? Endpoint { get; set; }
-
-    [Option("region", Description = "cloud region (default: discovered)", ValueName = "R")]
-    [HasDefaultValue]
-    public string? Region { get; set; }
-
-    [Option("verbose", ['v'], Description = "debug log to stderr")]
-    [HasDefaultValue]
-    public bool Verbose { get; set; }
-
     [Option("no-progress", Description = "no progress bars")]
     [HasDefaultValue]
     public bool NoProgress { get; set; }
@@ -38,5 +26,5 @@ public sealed class SbomOptions : ICommandParameterSet
     [HasDefaultValue]
     public string? Timeout { get; set; }
 
-    public GlobalOptions ToGlobal() => new() { Endpoint = Endpoint, Region = Region, Verbose = Verbose, Timeout = Timeout, NoProgress = NoProgress };
+    public GlobalOptions ToGlobal(StoreFlags store) => store.ToGlobal(Timeout, NoProgress);
 }

@@ -24,8 +24,9 @@ public sealed class ScanCommand(CommandRunner runner, TransportRegistry transpor
     public Task<int> Scan(
         [Argument(Description = "SCHEME://BUCKET/IMAGE:TAG, IMAGE@sha256:..., a registry ref, oci:DIR, oci-archive:FILE or docker-archive:FILE")] string reference,
         ScanOptions options,
+        StoreFlags store,
         TrivyFlags trivy) =>
-        runner.RunAsync(options.ToGlobal(), async context =>
+        runner.RunAsync(options.ToGlobal(store), async context =>
         {
             // All input is checked before trivy is looked for or anything is fetched.
             var archives = new ImageArchives(transports, engine, registryCredentials);

@@ -19,8 +19,9 @@ public sealed class ServeCommand(CommandRunner runner, BucketReferences referenc
     [Command("serve", Description = "Serve a bucket as a read-only OCI registry on loopback (docker pull 127.0.0.1:5000/IMAGE:TAG)")]
     public Task<int> Serve(
         [Argument(Description = "SCHEME://BUCKET/")] string bucket,
-        ServeOptions options) =>
-        runner.RunAsync(options.ToGlobal(), async context =>
+        ServeOptions options,
+        StoreFlags store) =>
+        runner.RunAsync(store.ToGlobal(), async context =>
         {
             var host = LoopbackAddress(options.Host);
             if (options.Port is < 0 or > 65535)
