@@ -7,16 +7,19 @@ using S3lo.Core.Serving;
 namespace S3lo.Serve;
 
 /// <summary>
-/// The OCI Distribution read API: <c>/v2/</c>, manifests, blobs, tags/list and _catalog, answered from
-/// a <see cref="RegistryReader"/>. Blobs are streamed from the store, never held whole in memory.
+/// The OCI Distribution API over one bucket: this file routes a request to its handler (one partial
+/// file per part of the API) and turns failures into OCI error bodies. Repository names contain
+/// slashes, so the path is split on its last API segment, not by a routing table.
 /// </summary>
-internal sealed class RegistryEndpoints(RegistryReader reader, ILogger logger)
+internal sealed partial class RegistryEndpoints(RegistryReader reader, RegistryServerSettings settings, ILogger logger)
 {
     private const string ApiVersionHeader = "Docker-Distribution-API-Version";
     private const string DigestHeader = "Docker-Content-Digest";
     private const string JsonType = "application/json";
     private const string ManifestsSegment = "/manifests/";
     private const string BlobsSegment = "/blobs/";
+    private const string UploadsSegment = "/blobs/uploads/";
+    private const string ReferrersSegment = "/referrers/";
     private const string TagsSuffix = "/tags/list";
 
     public async Task HandleAsync(HttpContext context)
@@ -25,14 +28,15 @@ internal sealed class RegistryEndpoints(RegistryReader reader, ILogger logger)
         var response = context.Response;
         response.Headers[ApiVersionHeader] = "registry/2.0";
         var path = request.Path.Value ?? "";
-        var head = HttpMethods.IsHead(request.Method);
-        logger.LogDebug("{Method} {Path}", request.Method, path);
+        var method = request.Method;
+        var head = HttpMethods.IsHead(method);
+        var read = head || HttpMethods.IsGet(method);
+        logger.LogDebug("{Method} {Path}", method, path);
         try
         {
-            if (!head && !HttpMethods.IsGet(request.Method))
-                throw new RegistryException(RegistryErrorCode.Unsupported, $"{request.Method} is not supported: this registry is read-only");
             if (path is "/v2" or "/v2/")
             {
+                RequireMethod(read, method, path);
                 await WriteJsonAsync(response, new EmptyBody(), ServeJsonContext.Relaxed.EmptyBody, head, context.RequestAborted);
                 return;
             }
@@ -41,25 +45,37 @@ internal sealed class RegistryEndpoints(RegistryReader reader, ILogger logger)
             var rest = path["/v2/".Length..];
             if (rest == "_catalog")
             {
-                var (count, last) = Paging(request);
-                var page = await reader.ListRepositoriesAsync(count, last, context.RequestAborted);
-                AddNextLink(response, "/v2/_catalog", count, page.Next);
-                await WriteJsonAsync(response, new Catalog(page.Names), ServeJsonContext.Relaxed.Catalog, head, context.RequestAborted);
+                RequireMethod(read, method, path);
+                await ServeCatalogAsync(context, head);
             }
             else if (rest.EndsWith(TagsSuffix, StringComparison.Ordinal))
             {
-                var name = rest[..^TagsSuffix.Length];
-                var (count, last) = Paging(request);
-                var page = await reader.ListTagsAsync(name, count, last, context.RequestAborted);
-                AddNextLink(response, $"/v2/{name}/tags/list", count, page.Next);
-                await WriteJsonAsync(response, new TagList(name, page.Names), ServeJsonContext.Relaxed.TagList, head, context.RequestAborted);
+                RequireMethod(read, method, path);
+                await ServeTagsAsync(context, rest[..^TagsSuffix.Length], head);
+            }
+            else if (UploadSession(rest) is var (uploadName, sessionId))
+            {
+                RequireWrites(method);
+                await HandleUploadAsync(context, uploadName, sessionId);
             }
             else if (Split(rest, ManifestsSegment) is var (manifestName, reference))
             {
-                await ServeManifestAsync(context, manifestName, reference, head);
+                if (read) await ServeManifestAsync(context, manifestName, reference, head);
+                else if (HttpMethods.IsPut(method))
+                {
+                    RequireWrites(method);
+                    await PutManifestAsync(context, manifestName, reference);
+                }
+                else throw Unsupported(method, path);
+            }
+            else if (Split(rest, ReferrersSegment) is var (referrersName, subject))
+            {
+                RequireMethod(read, method, path);
+                await ServeReferrersAsync(context, referrersName, subject, head);
             }
             else if (Split(rest, BlobsSegment) is var (blobName, digest))
             {
+                RequireMethod(read, method, path);
                 await ServeBlobAsync(context, blobName, digest, head);
             }
             else
@@ -91,49 +107,33 @@ internal sealed class RegistryEndpoints(RegistryReader reader, ILogger logger)
         }
     }
 
-    private async Task ServeManifestAsync(HttpContext context, string name, string reference, bool head)
+    private static void RequireMethod(bool read, string method, string path)
     {
-        var manifest = await reader.GetManifestAsync(name, reference, context.RequestAborted);
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = manifest.MediaType;
-        response.ContentLength = manifest.Bytes.LongLength;
-        response.Headers[DigestHeader] = manifest.Digest.ToString();
-        response.Headers.ETag = $"\"{manifest.Digest}\"";
-        if (!head) await response.Body.WriteAsync(manifest.Bytes, context.RequestAborted);
+        if (!read) throw Unsupported(method, path);
     }
 
-    private async Task ServeBlobAsync(HttpContext context, string name, string digest, bool head)
+    private void RequireWrites(string method)
     {
-        var range = ParseRange(context.Request.Headers.Range.ToString());
-        await using var blob = await reader.GetBlobAsync(name, digest, !head, range?.First, range?.Last, context.RequestAborted);
-        var response = context.Response;
-        response.ContentType = "application/octet-stream";
-        response.Headers[DigestHeader] = blob.Digest.ToString();
-        response.Headers.ETag = $"\"{blob.Digest}\"";
-        response.Headers.AcceptRanges = "bytes";
-        response.ContentLength = blob.Length;
-        if (range is not null)
-        {
-            response.StatusCode = StatusCodes.Status206PartialContent;
-            response.Headers.ContentRange = $"bytes {blob.Offset}-{blob.Offset + blob.Length - 1}/{blob.Size}";
-        }
-        else response.StatusCode = StatusCodes.Status200OK;
-        if (blob.Content is { } content) await content.CopyToAsync(response.Body, 81920, context.RequestAborted);
+        if (!settings.AllowPush)
+            throw new RegistryException(RegistryErrorCode.Unsupported, $"{method} is not supported: this registry is read-only (start serve with --allow-push)");
     }
 
-    /// <summary>A single <c>bytes=a-b</c> or <c>bytes=a-</c>; anything else (several ranges, suffixes) is ignored, as HTTP allows.</summary>
-    private static (long First, long? Last)? ParseRange(string header)
+    private static RegistryException Unsupported(string method, string path) =>
+        new(RegistryErrorCode.Unsupported, $"{method} {path} is not supported");
+
+    /// <summary>
+    /// NAME/blobs/uploads/ (a new session, Id null) or NAME/blobs/uploads/ID; the name may itself end
+    /// in a segment called 'blobs', so the last occurrence counts.
+    /// </summary>
+    private static (string Name, string? Id)? UploadSession(string rest)
     {
-        if (!header.StartsWith("bytes=", StringComparison.Ordinal)) return null;
-        var spec = header["bytes=".Length..].Trim();
-        var dash = spec.IndexOf('-', StringComparison.Ordinal);
-        if (dash <= 0 || spec.Contains(',', StringComparison.Ordinal)) return null;
-        if (!long.TryParse(spec.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var first)) return null;
-        var end = spec[(dash + 1)..];
-        if (end.Length == 0) return (first, null);
-        if (!long.TryParse(end, NumberStyles.None, CultureInfo.InvariantCulture, out var last) || last < first) return null;
-        return (first, last);
+        var at = rest.LastIndexOf(UploadsSegment, StringComparison.Ordinal);
+        if (at <= 0) return rest.EndsWith("/blobs/uploads", StringComparison.Ordinal) && rest.Length > "/blobs/uploads".Length
+            ? (rest[..^"/blobs/uploads".Length], null)
+            : null;
+        var id = rest[(at + UploadsSegment.Length)..];
+        if (id.Contains('/', StringComparison.Ordinal)) return null;
+        return (rest[..at], id.Length == 0 ? null : id);
     }
 
     /// <summary>NAME + segment + REFERENCE, the reference one path segment (names may contain slashes).</summary>
@@ -144,25 +144,6 @@ internal sealed class RegistryEndpoints(RegistryReader reader, ILogger logger)
         var reference = rest[(at + segment.Length)..];
         if (reference.Length == 0 || reference.Contains('/', StringComparison.Ordinal)) return null;
         return (rest[..at], reference);
-    }
-
-    private static (int? Count, string? Last) Paging(HttpRequest request)
-    {
-        int? count = null;
-        if (request.Query.TryGetValue("n", out var n))
-        {
-            if (!int.TryParse(n.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-                throw new RegistryException(RegistryErrorCode.PaginationNumberInvalid, $"n={n} is not a non-negative number");
-            count = parsed;
-        }
-        var last = request.Query.TryGetValue("last", out var l) && l.ToString().Length > 0 ? l.ToString() : null;
-        return (count, last);
-    }
-
-    private static void AddNextLink(HttpResponse response, string path, int? count, string? next)
-    {
-        if (next is null) return;
-        response.Headers.Link = $"<{path}?n={count}&last={Uri.EscapeDataString(next)}>; rel=\"next\"";
     }
 
     private static Task WriteErrorAsync(HttpResponse response, RegistryErrorCode code, string message, bool head, CancellationToken ct) =>
@@ -184,8 +165,11 @@ internal sealed class RegistryEndpoints(RegistryReader reader, ILogger logger)
 
     private static int StatusOf(RegistryErrorCode code) => code switch
     {
-        RegistryErrorCode.NameUnknown or RegistryErrorCode.ManifestUnknown or RegistryErrorCode.BlobUnknown => StatusCodes.Status404NotFound,
+        RegistryErrorCode.NameUnknown or RegistryErrorCode.ManifestUnknown or RegistryErrorCode.BlobUnknown
+            or RegistryErrorCode.BlobUploadUnknown => StatusCodes.Status404NotFound,
         RegistryErrorCode.RangeInvalid => StatusCodes.Status416RangeNotSatisfiable,
+        RegistryErrorCode.Unauthorized => StatusCodes.Status401Unauthorized,
+        RegistryErrorCode.Denied => StatusCodes.Status403Forbidden,
         RegistryErrorCode.Unsupported => StatusCodes.Status405MethodNotAllowed,
         _ => StatusCodes.Status400BadRequest,
     };
@@ -196,6 +180,12 @@ internal sealed class RegistryEndpoints(RegistryReader reader, ILogger logger)
         RegistryErrorCode.NameUnknown => "NAME_UNKNOWN",
         RegistryErrorCode.ManifestUnknown => "MANIFEST_UNKNOWN",
         RegistryErrorCode.ManifestInvalid => "MANIFEST_INVALID",
+        RegistryErrorCode.ManifestBlobUnknown => "MANIFEST_BLOB_UNKNOWN",
+        RegistryErrorCode.BlobUploadUnknown => "BLOB_UPLOAD_UNKNOWN",
+        RegistryErrorCode.BlobUploadInvalid => "BLOB_UPLOAD_INVALID",
+        RegistryErrorCode.SizeInvalid => "SIZE_INVALID",
+        RegistryErrorCode.Unauthorized => "UNAUTHORIZED",
+        RegistryErrorCode.Denied => "DENIED",
         RegistryErrorCode.BlobUnknown => "BLOB_UNKNOWN",
         RegistryErrorCode.DigestInvalid => "DIGEST_INVALID",
         RegistryErrorCode.TagInvalid => "TAG_INVALID",

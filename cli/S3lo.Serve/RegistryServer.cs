@@ -10,7 +10,7 @@ using S3lo.Core.Serving;
 namespace S3lo.Serve;
 
 /// <summary>
-/// Kestrel serving one bucket as an OCI Distribution registry (read API). The empty builder keeps the
+/// Kestrel serving one bucket as an OCI Distribution registry. The empty builder keeps the
 /// binary small: no configuration files, no routing, no logging providers — one request delegate that
 /// parses the path itself, since repository names contain slashes.
 /// </summary>
@@ -27,16 +27,16 @@ public sealed class RegistryServer : IAsyncDisposable
     /// <summary>The address actually listened on (the port is the OS's pick when 0 was asked for).</summary>
     public Uri Address { get; }
 
-    public static async Task<RegistryServer> StartAsync(RegistryReader reader, IPAddress host, int port, ILogger logger, CancellationToken ct)
+    public static async Task<RegistryServer> StartAsync(RegistryReader reader, RegistryServerSettings settings, ILogger logger, CancellationToken ct)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(host, port);
+            kestrel.Listen(settings.Host, settings.Port);
         });
         var app = builder.Build();
-        var endpoints = new RegistryEndpoints(reader, logger);
+        var endpoints = new RegistryEndpoints(reader, settings, logger);
         ((IApplicationBuilder)app).Run(endpoints.HandleAsync);
         try
         {
@@ -49,7 +49,7 @@ public sealed class RegistryServer : IAsyncDisposable
         }
         var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        var address = bound is not null ? new Uri(bound) : new Uri($"http://{FormatHost(host)}:{port}");
+        var address = bound is not null ? new Uri(bound) : new Uri($"http://{FormatHost(settings.Host)}:{settings.Port}");
         return new RegistryServer(app, address);
     }
 

@@ -16,16 +16,14 @@ namespace S3lo.Cli.Commands;
 /// </summary>
 public sealed class ServeCommand(CommandRunner runner, BucketReferences references, BucketOpener buckets)
 {
-    [Command("serve", Description = "Serve a bucket as a read-only OCI registry on loopback (docker pull 127.0.0.1:5000/IMAGE:TAG)")]
+    [Command("serve", Description = "Serve a bucket as an OCI registry (docker pull 127.0.0.1:5000/IMAGE:TAG)")]
     public Task<int> Serve(
         [Argument(Description = "SCHEME://BUCKET/")] string bucket,
         ServeOptions options,
         StoreFlags store) =>
         runner.RunAsync(store.ToGlobal(), async context =>
         {
-            var host = LoopbackAddress(options.Host);
-            if (options.Port is < 0 or > 65535)
-                throw new UsageException($"--port must be between 0 and 65535, not {options.Port}");
+            var settings = Settings(options);
             var target = references.ParseBucket(bucket);
             if (target.Repository is not null)
                 throw new UsageException($"serve serves a whole bucket; '{bucket}' names an image", $"write {target.Location}");
@@ -33,7 +31,7 @@ public sealed class ServeCommand(CommandRunner runner, BucketReferences referenc
             RegistryServer server;
             try
             {
-                server = await RegistryServer.StartAsync(new RegistryReader(images), host, options.Port, context.Logger, context.Token);
+                server = await RegistryServer.StartAsync(new RegistryReader(images), settings, context.Logger, context.Token);
             }
             catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
             {
@@ -54,14 +52,44 @@ public sealed class ServeCommand(CommandRunner runner, BucketReferences referenc
             return ExitCodes.Success;
         });
 
-    /// <summary>
-    /// Loopback only until the server authenticates and speaks TLS: anyone who reaches the port reads
-    /// every image in the bucket.
-    /// </summary>
-    private static IPAddress LoopbackAddress(string host)
+    private static RegistryServerSettings Settings(ServeOptions options)
     {
-        if (host == "localhost") return IPAddress.Loopback;
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)) return address;
-        throw new UsageException($"--host {host} is not a loopback address: serve has no auth or TLS yet, so it listens on 127.0.0.1 or ::1 only ('--allow-anonymous' is not built yet)");
+        if (options.Port is < 0 or > 65535)
+            throw new UsageException($"--port must be between 0 and 65535, not {options.Port}");
+        if (options.MaxStorageCalls < 1)
+            throw new UsageException($"--max-storage-calls must be at least 1, not {options.MaxStorageCalls}");
+        if ((options.TlsCert is null) != (options.TlsKey is null))
+            throw new UsageException("--tls-cert and --tls-key go together", "give both, or neither for plain HTTP");
+        return new RegistryServerSettings
+        {
+            Host = ListenAddress(options),
+            Port = options.Port,
+            TlsCertificatePath = options.TlsCert,
+            TlsKeyPath = options.TlsKey,
+            HtpasswdPath = options.Htpasswd,
+            AllowAnonymous = options.AllowAnonymous,
+            AllowPush = options.AllowPush,
+            PresignTtl = Durations.Parse(options.PresignTtl, "--presign-ttl"),
+            NoRedirect = options.NoRedirect,
+            CacheTtl = Durations.ParseGrace(options.CacheTtl, "--cache-ttl"),
+            MaxStorageCalls = options.MaxStorageCalls,
+            AccessLog = !options.NoAccessLog,
+        };
+    }
+
+    /// <summary>
+    /// Anyone who reaches the port reads every image in the bucket (and writes, with --allow-push): a
+    /// non-loopback address needs auth, or the operator saying in so many words that none is wanted.
+    /// </summary>
+    private static IPAddress ListenAddress(ServeOptions options)
+    {
+        var host = options.Host;
+        var address = host == "localhost" ? IPAddress.Loopback
+            : IPAddress.TryParse(host.Trim('[', ']'), out var parsed) ? parsed
+            : throw new UsageException($"--host '{host}' is not an IP address", "write 127.0.0.1, ::1, 0.0.0.0 or an address of this host");
+        if (!IPAddress.IsLoopback(address) && options.Htpasswd is null && !options.AllowAnonymous)
+            throw new UsageException($"--host {host} is not a loopback address and no auth is set: anyone who reaches it could read the whole bucket",
+                "add --htpasswd FILE, or --allow-anonymous if that is what you want");
+        return address;
     }
 }
