@@ -13,6 +13,15 @@ namespace S3lo.Core.Serving;
 /// </summary>
 public sealed class RegistryReader(ImageBucket bucket)
 {
+    /// <summary>The bucket served, for the write half and blob redirects.</summary>
+    public ImageBucket Bucket => bucket;
+
+    /// <summary>Manifest reads answered from memory (for /metrics).</summary>
+    public long ManifestCacheHits => 0;
+
+    /// <summary>Manifest reads that went to the store.</summary>
+    public long ManifestCacheMisses => 0;
+
     /// <summary>A manifest by tag (its manifest.json) or by digest (a stored manifest blob, else a tag's root).</summary>
     public async Task<ServedManifest> GetManifestAsync(string name, string reference, CancellationToken ct)
     {
