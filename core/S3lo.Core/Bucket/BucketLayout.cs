@@ -27,6 +27,23 @@ public static class BucketLayout
     /// </summary>
     public const string RunningCleansPrefix = "s3lo-gc/running/";
 
+    /// <summary>
+    /// One object per manifest pushed through serve with a <c>subject</c>: its OCI descriptor (media type,
+    /// digest, size, artifactType, annotations) at <c>&lt;prefix&gt;sha256/&lt;subject hex&gt;/&lt;referrer hex&gt;</c>,
+    /// so the referrers API lists them without reading every manifest (an s3lo v2 addition, ignored by v1).
+    /// </summary>
+    public const string ReferrersPrefix = "s3lo-index/referrers/";
+
+    /// <summary>
+    /// Blob upload sessions of serve --allow-push: <c>&lt;prefix&gt;&lt;session id&gt;/</c> holds the session's
+    /// chunks, so a restarted server resumes them (an s3lo v2 addition, ignored by v1).
+    /// </summary>
+    public const string UploadsPrefix = "s3lo-uploads/";
+
+    public static string ReferrerKey(Digest subject, Digest referrer) => $"{ReferrersPrefix}sha256/{subject.Hex}/{referrer.Hex}";
+
+    public static string ReferrersOf(Digest subject) => $"{ReferrersPrefix}sha256/{subject.Hex}/";
+
     public static string BlobKey(Digest digest) => BlobsPrefix + digest.Hex;
 
     public static string TagPrefix(string repository, string tag) => $"{ManifestsPrefix}{repository}/{tag}/";
