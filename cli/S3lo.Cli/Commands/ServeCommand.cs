@@ -31,7 +31,7 @@ public sealed class ServeCommand(CommandRunner runner, BucketReferences referenc
             RegistryServer server;
             try
             {
-                server = await RegistryServer.StartAsync(new RegistryReader(images), settings, context.Logger, context.Token);
+                server = await RegistryServer.StartAsync(new RegistryReader(images, new RegistryReaderOptions { CacheTtl = settings.CacheTtl, MaxStorageCalls = settings.MaxStorageCalls }), settings, context.Logger, context.Token);
             }
             catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
             {
