@@ -129,9 +129,13 @@ public sealed class ServeRedirectTests
     [Test]
     public void DockerPullFromCephFollowsTheRedirects()
     {
+        var before = _served.Stderr.Length;
         PullFresh(_served.Host);
-        // --verbose logs each redirect: where to, never the signature
-        Assert.That(_served.Stderr, Does.Contain($": 307 to {S3Server.Endpoint.TrimEnd('/')}/"));
+
+        // --verbose logs each redirect, where to but never the signature: every layer was sent to Ceph
+        var log = _served.Stderr[before..];
+        foreach (var layer in LayerDigests(_http))
+            Assert.That(log, Does.Contain($"{layer}: 307 to {S3Server.Endpoint.TrimEnd('/')}/"), log);
         Assert.That(_served.Stderr, Does.Not.Contain("X-Amz-Signature").And.Not.Contain("X-Amz-Credential"));
     }
 
@@ -180,7 +184,13 @@ public sealed class ServeRedirectTests
         Assert.That(location.Query, Does.Contain("sig=").And.Contain("sp=r"));
         using var store = new HttpClient();
         Assert.That("sha256:" + StoreChecker.Sha256Hex(await store.GetByteArrayAsync(location)), Is.EqualTo(layer));
+
+        var before = served.Stderr.Length;
         PullFresh(served.Host);
+        var log = served.Stderr[before..];
+        foreach (var pulled in LayerDigests(http))
+            Assert.That(log, Does.Contain($"{pulled}: 307 to {location.GetLeftPart(UriPartial.Authority)}/"), log);
+        Assert.That(served.Stderr, Does.Not.Contain("sig="));
     }
 
     [Test]
@@ -197,6 +207,7 @@ public sealed class ServeRedirectTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That("sha256:" + StoreChecker.Sha256Hex(await response.Content.ReadAsByteArrayAsync()), Is.EqualTo(layer));
         PullFresh(served.Host);
+        Assert.That(served.Stderr, Does.Not.Contain(" 307 "));
     }
 
     private static TestBucket PushedBucket(string scheme)
@@ -214,7 +225,7 @@ public sealed class ServeRedirectTests
         try
         {
             foreach (var (name, value) in TestBucket.Environment()) Environment.SetEnvironmentVariable(name, value);
-            return ServedBucket.Start(url);
+            return ServedBucket.Start(url, "--verbose");
         }
         finally
         {
