@@ -64,6 +64,9 @@ public sealed class ServeCommand(CommandRunner runner, BucketReferences referenc
             throw new UsageException("--tls-cert and --tls-key go together", "give both, or neither for plain HTTP");
         if (options.Htpasswd is not null && options.AllowAnonymous)
             throw new UsageException("--htpasswd and --allow-anonymous contradict each other", "keep --htpasswd to require a login, or --allow-anonymous to serve without one");
+        var presignTtl = Durations.Parse(options.PresignTtl, "--presign-ttl");
+        if (presignTtl < TimeSpan.FromSeconds(1) || presignTtl > TimeSpan.FromDays(7))
+            throw new UsageException($"--presign-ttl {options.PresignTtl} is out of range", "presigned URLs live from 1s to 7d (the most S3 and GCS allow)");
         return new RegistryServerSettings
         {
             Host = ListenAddress(options),
@@ -73,7 +76,7 @@ public sealed class ServeCommand(CommandRunner runner, BucketReferences referenc
             HtpasswdPath = options.Htpasswd,
             AllowAnonymous = options.AllowAnonymous,
             AllowPush = options.AllowPush,
-            PresignTtl = Durations.Parse(options.PresignTtl, "--presign-ttl"),
+            PresignTtl = presignTtl,
             NoRedirect = options.NoRedirect,
             CacheTtl = Durations.ParseGrace(options.CacheTtl, "--cache-ttl"),
             MaxStorageCalls = options.MaxStorageCalls,
