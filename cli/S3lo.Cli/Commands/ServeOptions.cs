@@ -18,15 +18,18 @@ public sealed class ServeOptions : ICommandParameterSet
     public bool AllowPush { get; set; }
 
     [Option("htpasswd", Description = "require basic auth from this htpasswd file (bcrypt entries, htpasswd -B)", ValueName = "FILE")]
+    [HasDefaultValue]
     public string? Htpasswd { get; set; }
 
     [Option("allow-anonymous", Description = "serve without auth on a non-loopback --host")]
     public bool AllowAnonymous { get; set; }
 
     [Option("tls-cert", Description = "serve HTTPS with this PEM certificate chain (with --tls-key)", ValueName = "FILE")]
+    [HasDefaultValue]
     public string? TlsCert { get; set; }
 
     [Option("tls-key", Description = "PEM private key of --tls-cert", ValueName = "FILE")]
+    [HasDefaultValue]
     public string? TlsKey { get; set; }
 
     [Option("presign-ttl", Description = "lifetime of the presigned URLs blobs are redirected to", ValueName = "DURATION")]
