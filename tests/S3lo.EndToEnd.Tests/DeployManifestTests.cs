@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using YamlDotNet.RepresentationModel;
+using static S3lo.EndToEnd.Tests.DaemonSetManifest;
 
 namespace S3lo.EndToEnd.Tests;
 
@@ -14,22 +15,18 @@ namespace S3lo.EndToEnd.Tests;
 [NonParallelizable]
 public sealed class DeployManifestTests
 {
-    public static string DaemonSetPath => Path.Combine(Repo.Root, "deploy", "daemonset.yaml");
     public static string HostsTomlPath => Path.Combine(Repo.Root, "deploy", "containerd", "hosts.toml");
 
-    private List<YamlMappingNode> _documents = null!;
+    private DaemonSetManifest _manifest = null!;
     private YamlMappingNode _podSpec = null!;
     private YamlMappingNode _serve = null!;
 
     [OneTimeSetUp]
     public void Parse()
     {
-        var stream = new YamlStream();
-        using (var reader = new StreamReader(DaemonSetPath)) stream.Load(reader);
-        _documents = stream.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
-        var daemonSet = Kind("DaemonSet");
-        _podSpec = Map(daemonSet, "spec", "template", "spec");
-        _serve = Seq(_podSpec, "containers").Cast<YamlMappingNode>().Single(c => Text(c, "name") == "serve");
+        _manifest = new DaemonSetManifest();
+        _podSpec = _manifest.PodSpec;
+        _serve = _manifest.Serve;
     }
 
     [Test]
@@ -119,24 +116,9 @@ public sealed class DeployManifestTests
         Assert.That(served.Terminate(TimeSpan.FromSeconds(20)), Is.EqualTo(0), served.Stderr);
     }
 
-    private List<string> Args() => Seq(_serve, "args").Cast<YamlScalarNode>().Select(s => s.Value!).ToList();
+    private List<string> Args() => _manifest.Args();
 
-    private static string FlagValue(List<string> args, string flag)
-    {
-        var i = args.IndexOf(flag);
-        Assert.That(i, Is.GreaterThan(0), $"no {flag} in {string.Join(' ', args)}");
-        return args[i + 1];
-    }
-
-    private YamlMappingNode Kind(string kind) => _documents.Single(d => Text(d, "kind") == kind);
-
-    private static YamlMappingNode Map(YamlMappingNode node, params string[] path) =>
-        path.Aggregate(node, (n, key) => (YamlMappingNode)n.Children[new YamlScalarNode(key)]);
-
-    private static YamlSequenceNode Seq(YamlMappingNode node, string key) => (YamlSequenceNode)node.Children[new YamlScalarNode(key)];
-
-    private static string Text(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? ((YamlScalarNode)value).Value ?? "" : "";
+    private YamlMappingNode Kind(string kind) => _manifest.Kind(kind);
 
     /// <summary>hosts.toml as JSON, read by Python's tomllib (the solution has no TOML package; containerd reading it for real is ContainerdMirrorTests).</summary>
     private static JsonElement HostsToml()
