@@ -9,8 +9,9 @@
 #   --layers N             layers in the image (default 5; the first is half of the image, the others share the rest)
 #   --size-mb N            image size, MB (default 200; each layer half random, half text)
 #   --manifest-requests N  manifest GETs per measure (default 20000, 32 at once)
-#   --blob-fetches N       downloads of the largest layer for the MB/s (default 50, 4 at once)
-#   --downloads N          downloads at once of the largest layer while peak RSS is read (default 100)
+#   --blob-fetches N       downloads of the largest layer for the MB/s (default 20, 4 at once)
+#   --rounds N             rounds of the two rates, the servers taking turns; the median is printed (default 3)
+#   --downloads N          downloads at once of the largest layer, then peak RSS is read (default 100)
 #   --ceph                 also serve the image from a Ceph bucket (eng/services.sh start s3): s3lo with
 #                          --endpoint, with and without --no-redirect (redirects are followed, as
 #                          containerd does)
@@ -27,7 +28,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAYERS=5 SIZE_MB=200 MANIFEST_REQUESTS=20000 BLOB_FETCHES=50 DOWNLOADS=100 CEPH=0 KEEP=0
+LAYERS=5 SIZE_MB=200 MANIFEST_REQUESTS=20000 BLOB_FETCHES=20 DOWNLOADS=100 ROUNDS=3 CEPH=0 KEEP=0
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,13 +37,14 @@ while [ $# -gt 0 ]; do
     --manifest-requests) MANIFEST_REQUESTS=${2:?}; shift 2 ;;
     --blob-fetches) BLOB_FETCHES=${2:?}; shift 2 ;;
     --downloads) DOWNLOADS=${2:?}; shift 2 ;;
+    --rounds) ROUNDS=${2:?}; shift 2 ;;
     --ceph) CEPH=1; shift ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage 0 ;;
     *) echo "serve-bench: unknown argument '$1'" >&2; usage 2 >&2 ;;
   esac
 done
-case "$LAYERS$SIZE_MB$MANIFEST_REQUESTS$BLOB_FETCHES$DOWNLOADS" in *[!0-9]*) echo "serve-bench: numbers only" >&2; exit 2 ;; esac
+case "$LAYERS$SIZE_MB$MANIFEST_REQUESTS$BLOB_FETCHES$DOWNLOADS$ROUNDS" in *[!0-9]*) echo "serve-bench: numbers only" >&2; exit 2 ;; esac
 [ "$LAYERS" -ge 2 ] || { echo "serve-bench: --layers must be at least 2" >&2; exit 2; }
 
 die() { echo "serve-bench: ERROR: $*" >&2; exit 1; }
@@ -185,24 +187,32 @@ blob_rate() { # blob_rate URL COUNT PARALLEL: MB/s of COUNT downloads of the lar
 }
 hwm_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+# the servers take turns within each round, so a change in the machine's load touches both alike
+declare -A MAN_R MAN_NK_R BLOB_R
+for round in $(seq "$ROUNDS"); do
+  for s in "${SERVERS[@]}"; do
+    url=URL_$s
+    log "round $round, $s: manifest GETs, then $BLOB_FETCHES downloads of the $(( BIG_BYTES >> 20 )) MB layer, 4 at once"
+    MAN_R[$s]+=" $(manifest_rate "${!url}" -k)"
+    MAN_NK_R[$s]+=" $(manifest_rate "${!url}")"
+    BLOB_R[$s]+=" $(blob_rate "${!url}" "$BLOB_FETCHES" 4)"
+  done
+done
 for s in "${SERVERS[@]}"; do
   url=URL_$s pid=PID_$s
-  log "$s: manifest GETs"
-  MAN[$s]=$(manifest_rate "${!url}" -k)
-  MAN_NK[$s]=$(manifest_rate "${!url}")
-  log "$s: $BLOB_FETCHES downloads of the $(( BIG_BYTES >> 20 )) MB layer, 4 at once"
-  BLOB[$s]=$(blob_rate "${!url}" "$BLOB_FETCHES" 4)
   log "$s: $DOWNLOADS downloads at once"
   blob_rate "${!url}" "$DOWNLOADS" "$DOWNLOADS" >/dev/null
   HWM[$s]=$(hwm_mb "${!pid}")
+  MAN[$s]=$(median <<<"${MAN_R[$s]}") MAN_NK[$s]=$(median <<<"${MAN_NK_R[$s]}") BLOB[$s]=$(median <<<"${BLOB_R[$s]}")
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ------------------------------------------------------------------ the table
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "serve benchmark: $SIZE_MB MB image, $LAYERS layers (largest $(( BIG_BYTES >> 20 )) MB), local store vs docker-registry $(docker-registry --version 2>/dev/null | awk '{print $NF}'), $(nproc) cores, $("$S3LO" --version)"
-echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
+echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER; median of $ROUNDS rounds ($MANIFEST_REQUESTS manifest GETs, $BLOB_FETCHES downloads of the largest layer)"
 printf '%-44s %10s %10s %10s  %s\n' measure s3lo registry s3lo/reg aim
 row() { printf '%-44s %10s %10s %10s  %s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"; }
 row "manifest GETs/s (ab -k -c 32)" "${MAN[s3lo]}" "${MAN[registry]}" ">= 2"
