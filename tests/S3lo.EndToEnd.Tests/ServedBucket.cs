@@ -16,7 +16,7 @@ public sealed class ServedBucket : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource<string> _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServedBucket(string bucketUrl, int port, string[] extraArgs)
+    private ServedBucket(int port, IEnumerable<string> args)
     {
         Port = port;
         var start = new ProcessStartInfo(S3loBinary.Path)
@@ -25,7 +25,7 @@ public sealed class ServedBucket : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "serve", bucketUrl, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extraArgs)) start.ArgumentList.Add(a);
+        foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["CI"] = "true";
         start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         start.Environment["NO_GCE_CHECK"] = "true";
@@ -53,7 +53,14 @@ public sealed class ServedBucket : IDisposable
     /// <param name="extraArgs">e.g. --endpoint for an S3 bucket; the child inherits this process's environment (credentials).</param>
     public static ServedBucket Start(string bucketUrl, params string[] extraArgs)
     {
-        var served = new ServedBucket(bucketUrl, FreePort(), extraArgs);
+        var port = FreePort();
+        return StartWith(port, new[] { "serve", bucketUrl, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extraArgs));
+    }
+
+    /// <summary>Runs s3lo with exactly these arguments (e.g. a manifest's), which must make it listen on <paramref name="port"/>.</summary>
+    public static ServedBucket StartWith(int port, IEnumerable<string> args)
+    {
+        var served = new ServedBucket(port, args);
         var ready = Task.WhenAny(served._serving.Task, served._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60))).Result;
         if (ready != served._serving.Task)
         {
@@ -78,7 +85,7 @@ public sealed class ServedBucket : IDisposable
         return _process.ExitCode;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
