@@ -112,11 +112,21 @@ public sealed class RegistryServer : IAsyncDisposable
             }
             finally
             {
-                await body.CompleteAsync().ConfigureAwait(false);
-                context.Features.Set(original);
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                metrics.Finished(context.Request.Method, context.Response.StatusCode, counting.Written, elapsed);
-                if (accessLog) AccessLog.Write(AccessLog.Line(context, user, counting.Written, elapsed));
+                try
+                {
+                    await body.CompleteAsync().ConfigureAwait(false);
+                }
+                catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+                {
+                    // the client went away before the last bytes were flushed: still counted and logged below
+                }
+                finally
+                {
+                    context.Features.Set(original);
+                    var elapsed = Stopwatch.GetElapsedTime(started);
+                    metrics.Finished(context.Request.Method, context.Response.StatusCode, counting.Written, elapsed);
+                    if (accessLog) AccessLog.Write(AccessLog.Line(context, user, counting.Written, elapsed));
+                }
             }
         }
 
