@@ -283,6 +283,33 @@ public sealed partial class ServeAccessTests
         Assert.That(served.Terminate(TimeSpan.FromSeconds(20)), Is.EqualTo(0), served.Stderr);
     }
 
+    [Test]
+    public async Task HealthzIsServiceUnavailableOnceTheS3BucketIsDeleted()
+    {
+        var bucket = S3Server.CreateBucket();
+        try
+        {
+            var init = TestBucket.S3lo("init", bucket.Url);
+            Assert.That(init.ExitCode, Is.EqualTo(0), init.ToString);
+            using var served = ServedBucket.Start(bucket.Url, "--endpoint", S3Server.Endpoint);
+            using var http = Client(served);
+            using (var healthy = await http.GetAsync("/healthz"))
+                Assert.That(healthy.StatusCode, Is.EqualTo(HttpStatusCode.OK), await healthy.Content.ReadAsStringAsync());
+            // the bucket deleted (every object, then the bucket) while the server runs
+            bucket.Dispose();
+            using (var gone = await http.GetAsync("/healthz"))
+            {
+                Assert.That(gone.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+                Assert.That(await gone.Content.ReadAsStringAsync(), Does.StartWith($"store s3://{bucket.Name}"));
+            }
+            Assert.That(served.Terminate(TimeSpan.FromSeconds(20)), Is.EqualTo(0), served.Stderr);
+        }
+        finally
+        {
+            bucket.Dispose();
+        }
+    }
+
     // ---- TLS
 
     [Test]
