@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using S3lo.Core.Serving;
@@ -42,7 +43,8 @@ public sealed class RegistryServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(settings.Host, settings.Port, listen =>
             {
-                if (access.Certificate is { } certificate) listen.UseHttps(certificate);
+                if (access.Certificate is { } certificate)
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, ServerCertificateChain = access.Intermediates });
             });
         });
         var app = builder.Build();

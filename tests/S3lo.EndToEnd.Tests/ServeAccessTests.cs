@@ -375,6 +375,33 @@ public sealed partial class ServeAccessTests
     }
 
     [Test]
+    public void IntermediatesOfTheCertificateFileAreSentToClients()
+    {
+        // root CA -> intermediate CA -> server certificate, as a private PKI issues them
+        var root = _files.File("root");
+        var intermediate = _files.File("intermediate");
+        var leaf = _files.File("leaf");
+        File.WriteAllText(intermediate + ".ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
+        File.WriteAllText(leaf + ".ext", "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+        Must("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=s3lo test root", "-keyout", root + ".key", "-out", root + ".crt");
+        foreach (var (name, subject, issuer) in new[] { (intermediate, "/CN=s3lo test intermediate", root), (leaf, "/CN=127.0.0.1", intermediate) })
+        {
+            Must("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-keyout", name + ".key", "-out", name + ".csr");
+            Must("openssl", "x509", "-req", "-in", name + ".csr", "-CA", issuer + ".crt", "-CAkey", issuer + ".key", "-CAcreateserial",
+                "-days", "2", "-extfile", name + ".ext", "-out", name + ".crt");
+        }
+        var chain = _files.File("chain.crt");
+        File.WriteAllText(chain, File.ReadAllText(leaf + ".crt") + File.ReadAllText(intermediate + ".crt"));
+
+        using var served = ServedBucket.Start(_store.Url, "--tls-cert", chain, "--tls-key", leaf + ".key");
+        using var none = new MemoryStream();
+        var client = Processes.Run("openssl", ["s_client", "-connect", served.Host, "-showcerts", "-CAfile", root + ".crt", "-verify_return_error"], stdin: none);
+        Assert.That(client.ExitCode, Is.EqualTo(0), client.ToString);
+        Assert.That(Regex.Matches(client.Stdout, "-----BEGIN CERTIFICATE-----").Count, Is.EqualTo(2), "the server certificate and the intermediate");
+        Assert.That(client.Stdout, Does.Contain("Verify return code: 0 (ok)"), client.ToString);
+    }
+
+    [Test]
     public void UnusableKeyIsOneLineAndExitTwo()
     {
         var (cert, _) = SelfSignedCertificate("tls-bad");
