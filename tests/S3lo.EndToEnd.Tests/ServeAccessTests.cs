@@ -134,6 +134,8 @@ public sealed partial class ServeAccessTests
     {
         using var served = ServedBucket.Start(_store.Url, "--host", "0.0.0.0", "--htpasswd", _htpasswd);
         Assert.That(served.ServingLine, Is.EqualTo($"serving {_store.Url} on http://0.0.0.0:{served.Port}"));
+        Assert.That(StderrLines(served, 1)[0], Is.EqualTo(
+            "warning: basic auth over plain HTTP on 0.0.0.0: passwords cross the network readable; add --tls-cert and --tls-key, or put a TLS proxy in front"));
         using (var anonymous = Client(served))
         using (var refused = await anonymous.GetAsync("/v2/"))
             await AssertUnauthorized(refused);
@@ -211,7 +213,7 @@ public sealed partial class ServeAccessTests
         using (var head = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/healthz")))
             Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
-        var lines = AccessLines(served, 3);
+        var lines = StderrLines(served, 3);
         Assert.That(lines[0], Does.Match($"^127\\.0\\.0\\.1 alice \"GET /v2/alpine/manifests/latest\" 200 {stored} [0-9]+ms$"));
         Assert.That(lines[1], Does.Match("^127\\.0\\.0\\.1 - \"GET /v2/\" 401 [0-9]+ [0-9]+ms$"));
         Assert.That(lines[2], Does.Match("^127\\.0\\.0\\.1 - \"HEAD /healthz\" 200 0 [0-9]+ms$"));
@@ -456,8 +458,8 @@ public sealed partial class ServeAccessTests
         Assert.That(body.RootElement.GetProperty("errors")[0].GetProperty("code").GetString(), Is.EqualTo("UNAUTHORIZED"));
     }
 
-    /// <summary>The server's access lines once <paramref name="count"/> were written (a line follows its response by a moment).</summary>
-    private static string[] AccessLines(ServedBucket served, int count)
+    /// <summary>The server's stderr lines once <paramref name="count"/> were written (an access line follows its response by a moment).</summary>
+    private static string[] StderrLines(ServedBucket served, int count)
     {
         var until = DateTime.UtcNow.AddSeconds(30);
         string[] lines;
