@@ -47,12 +47,23 @@ public sealed class ImageBucket(IObjectStore store) : IAsyncDisposable
     /// Opens a blob; a large one (<paramref name="size"/> known, above <see cref="ParallelDownloadThreshold"/>)
     /// in a remote store comes as ranges fetched in parallel. A remote read cut midway resumes where it stopped.
     /// </summary>
-    public async Task<Stream> OpenBlobAsync(Digest digest, long size, CancellationToken ct)
+    public Task<Stream> OpenBlobAsync(Digest digest, long size, CancellationToken ct) =>
+        OpenBlobAsync(digest, size, size > ParallelDownloadThreshold, ct);
+
+    /// <summary>
+    /// Opens a blob as one sequential read (resumed where a cut stopped), whatever its size: for a server
+    /// sending many blobs at once, where the parallel ranges' read-ahead buffers would multiply by the
+    /// number of clients.
+    /// </summary>
+    public Task<Stream> OpenBlobSequentiallyAsync(Digest digest, long size, CancellationToken ct) =>
+        OpenBlobAsync(digest, size, parallelRanges: false, ct);
+
+    private async Task<Stream> OpenBlobAsync(Digest digest, long size, bool parallelRanges, CancellationToken ct)
     {
         var key = BucketLayout.BlobKey(digest);
         try
         {
-            if (size > ParallelDownloadThreshold && Store is not ILocalFileStore)
+            if (parallelRanges && Store is not ILocalFileStore)
             {
                 if (await Store.HeadAsync(key, ct).ConfigureAwait(false) is null) throw new ObjectNotFoundException(Name, key);
                 return new ParallelRangeReadStream(Store, key, size, DownloadRangeSize, DownloadParallelism, ct);

@@ -238,7 +238,7 @@ public sealed partial class RegistryReader
     {
         try
         {
-            return await _gated.OpenBlobAsync(digest, size, ct).ConfigureAwait(false);
+            return await _gated.OpenBlobSequentiallyAsync(digest, size, ct).ConfigureAwait(false);
         }
         catch (NotFoundException)
         {
