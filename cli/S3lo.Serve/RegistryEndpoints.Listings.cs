@@ -4,7 +4,10 @@ using S3lo.Core.Serving;
 
 namespace S3lo.Serve;
 
-/// <summary>tags/list and _catalog, paged with n and last and a Link header to the next page.</summary>
+/// <summary>
+/// tags/list (one listing of the repository's own prefix) and _catalog (the repository list, cached for the
+/// cache TTL), paged with n and last and a Link header to the next page.
+/// </summary>
 internal sealed partial class RegistryEndpoints
 {
     private async Task ServeCatalogAsync(HttpContext context, bool head)
@@ -28,9 +31,10 @@ internal sealed partial class RegistryEndpoints
         int? count = null;
         if (request.Query.TryGetValue("n", out var n))
         {
-            if (!int.TryParse(n.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            if (!long.TryParse(n.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
                 throw new RegistryException(RegistryErrorCode.PaginationNumberInvalid, $"n={n} is not a non-negative number");
-            count = parsed;
+            // n=0 asks for an empty page; more than any list holds is the whole list
+            count = (int)Math.Min(parsed, int.MaxValue);
         }
         var last = request.Query.TryGetValue("last", out var l) && l.ToString().Length > 0 ? l.ToString() : null;
         return (count, last);

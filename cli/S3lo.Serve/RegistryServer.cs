@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using S3lo.Core.Serving;
@@ -12,10 +15,14 @@ namespace S3lo.Serve;
 /// <summary>
 /// Kestrel serving one bucket as an OCI Distribution registry. The empty builder keeps the
 /// binary small: no configuration files, no routing, no logging providers — one request delegate that
-/// parses the path itself, since repository names contain slashes.
+/// counts and logs every request, answers /healthz, checks basic auth, then serves /metrics or hands
+/// the request to <see cref="RegistryEndpoints"/> (which parses the path itself: names contain slashes).
 /// </summary>
 public sealed class RegistryServer : IAsyncDisposable
 {
+    private const string HealthPath = "/healthz";
+    private const string MetricsPath = "/metrics";
+
     private readonly WebApplication _app;
 
     private RegistryServer(WebApplication app, Uri address)
@@ -24,20 +31,28 @@ public sealed class RegistryServer : IAsyncDisposable
         Address = address;
     }
 
-    /// <summary>The address actually listened on (the port is the OS's pick when 0 was asked for).</summary>
+    /// <summary>The address actually listened on (the port is the OS's pick when 0 was asked for), http or https.</summary>
     public Uri Address { get; }
 
-    public static async Task<RegistryServer> StartAsync(RegistryReader reader, RegistryServerSettings settings, ILogger logger, CancellationToken ct)
+    public static async Task<RegistryServer> StartAsync(RegistryReader reader, RegistryServerSettings settings, ServeAccess access, ILogger logger, CancellationToken ct)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(settings.Host, settings.Port);
+            kestrel.Listen(settings.Host, settings.Port, listen =>
+            {
+                if (access.Certificate is { } certificate) listen.UseHttps(certificate);
+            });
         });
         var app = builder.Build();
-        var endpoints = new RegistryEndpoints(reader, settings, logger);
-        ((IApplicationBuilder)app).Run(endpoints.HandleAsync);
+        var pipeline = new Pipeline(
+            new RegistryEndpoints(reader, settings, logger),
+            access.Users is { } users ? new BasicAuthentication(users) : null,
+            new ServeMetrics(reader),
+            await HealthEndpoint.StartAsync(reader.Bucket.Store, ct).ConfigureAwait(false),
+            settings.AccessLog);
+        ((IApplicationBuilder)app).Run(pipeline.HandleAsync);
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -47,9 +62,10 @@ public sealed class RegistryServer : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+        var scheme = access.Certificate is null ? "http" : "https";
         var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        var address = bound is not null ? new Uri(bound) : new Uri($"http://{FormatHost(settings.Host)}:{settings.Port}");
+        var address = bound is not null ? new Uri(bound) : new Uri($"{scheme}://{FormatHost(settings.Host)}:{settings.Port}");
         return new RegistryServer(app, address);
     }
 
@@ -67,6 +83,66 @@ public sealed class RegistryServer : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private sealed class Pipeline(RegistryEndpoints endpoints, BasicAuthentication? authentication, ServeMetrics metrics, HealthEndpoint health, bool accessLog)
+    {
+        public async Task HandleAsync(HttpContext context)
+        {
+            var started = Stopwatch.GetTimestamp();
+            metrics.Started();
+            // the handlers write through a counting stream: bytes sent for the log and /metrics
+            var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+            var counting = new CountingStream(original.Stream);
+            var body = new StreamResponseBodyFeature(counting, original);
+            context.Features.Set<IHttpResponseBodyFeature>(body);
+            string? user = null;
+            try
+            {
+                var path = context.Request.Path.Value ?? "";
+                if (path == HealthPath)
+                    await health.HandleAsync(context).ConfigureAwait(false);
+                else if (authentication is not null && (user = authentication.Authenticate(context.Request)) is null)
+                    await ChallengeAsync(context).ConfigureAwait(false);
+                else if (path == MetricsPath)
+                    await WriteMetricsAsync(context).ConfigureAwait(false);
+                else
+                    await endpoints.HandleAsync(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                await body.CompleteAsync().ConfigureAwait(false);
+                context.Features.Set(original);
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                metrics.Finished(context.Request.Method, context.Response.StatusCode, counting.Written, elapsed);
+                if (accessLog) AccessLog.Write(AccessLog.Line(context, user, counting.Written, elapsed));
+            }
+        }
+
+        /// <summary>401 with the challenge docker answers with 'docker login' credentials, and an OCI error body.</summary>
+        private static async Task ChallengeAsync(HttpContext context)
+        {
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status401Unauthorized;
+            response.Headers.WWWAuthenticate = BasicAuthentication.Challenge;
+            response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
+            var message = context.Request.Headers.Authorization.Count == 0 ? "authentication required" : "wrong user name or password";
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(new RegistryErrorBody([new RegistryErrorItem("UNAUTHORIZED", message)]),
+                ServeJsonContext.Relaxed.RegistryErrorBody);
+            response.ContentType = "application/json";
+            response.ContentLength = bytes.Length;
+            if (!HttpMethods.IsHead(context.Request.Method)) await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        private async Task WriteMetricsAsync(HttpContext context)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(metrics.Render());
+            var response = context.Response;
+            response.ContentType = ServeMetrics.ContentType;
+            response.Headers.CacheControl = "no-store";
+            response.ContentLength = bytes.Length;
+            if (!HttpMethods.IsHead(context.Request.Method)) await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
         }
     }
 }

@@ -4,7 +4,6 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Azure.Storage.Sas;
 using S3lo.Core.Errors;
 using S3lo.Core.Storage;
 
@@ -23,7 +22,6 @@ public sealed partial class AzureObjectStore : IObjectStore, IStoreCreation
     private const long MaxSingleUploadThreshold = 1L << 30;
     private const int MaxBlockSize = 1 << 30;
     private const int MaxBlockCount = 50_000;
-    private static readonly TimeSpan MaxDelegationKeyLifetime = TimeSpan.FromDays(7);
 
     private readonly BlobServiceClient _service;
     private readonly BlobContainerClient _container;
@@ -33,7 +31,6 @@ public sealed partial class AzureObjectStore : IObjectStore, IStoreCreation
     private int _blockSize = DefaultBlockSize;
     private int _maxBlocksInFlight = DefaultMaxBlocksInFlight;
     private int _tiersRejected;
-    private volatile UserDelegationKey? _delegationKey;
 
     internal AzureObjectStore(BlobServiceClient service, string container, AccessTier blobTier, bool usesTokenCredential)
     {
@@ -309,52 +306,7 @@ public sealed partial class AzureObjectStore : IObjectStore, IStoreCreation
         }
     }
 
-    /// <summary>
-    /// A URL that reads <paramref name="key"/> without credentials until <paramref name="ttl"/> passes: a service SAS
-    /// with a shared key, a user-delegation SAS with a token credential.
-    /// </summary>
-    public Uri PresignGet(string key, TimeSpan ttl)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
-        var blob = _container.GetBlobClient(key);
-        var expiresOn = DateTimeOffset.UtcNow + ttl;
-        if (blob.CanGenerateSasUri) return blob.GenerateSasUri(BlobSasPermissions.Read, expiresOn);
-        if (_usesTokenCredential)
-        {
-            if (ttl > MaxDelegationKeyLifetime)
-                throw new UsageException($"{DisplayName}: a presigned URL can live at most 7 days with Azure AD credentials");
-            var delegationKey = _delegationKey;
-            if (delegationKey is null || delegationKey.SignedExpiresOn < expiresOn)
-            {
-                try
-                {
-                    delegationKey = _service.GetUserDelegationKey(DelegationKeyRequest(expiresOn), CancellationToken.None).Value;
-                }
-                catch (Exception e) when (Translate(e, "get a user delegation key for", key, CancellationToken.None) is { } mapped)
-                {
-                    throw mapped;
-                }
-                _delegationKey = delegationKey;
-            }
-            return blob.GenerateUserDelegationSasUri(BlobSasPermissions.Read, expiresOn, delegationKey);
-        }
-        if (HasSas(blob.Uri)) return blob.Uri;
-        throw new S3loException($"{DisplayName}: these credentials cannot make presigned URLs",
-            "use an account key connection string, or Azure AD credentials allowed to get a user delegation key");
-    }
-
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    /// <summary>A key valid a little past <paramref name="needed"/> (at least an hour, at most the 7 days Azure allows), reused while it lasts.</summary>
-    private static BlobGetUserDelegationKeyOptions DelegationKeyRequest(DateTimeOffset needed)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var wanted = needed + TimeSpan.FromMinutes(5) > now + TimeSpan.FromHours(1) ? needed + TimeSpan.FromMinutes(5) : now + TimeSpan.FromHours(1);
-        var expiresOn = wanted > now + MaxDelegationKeyLifetime ? now + MaxDelegationKeyLifetime : wanted;
-        return new BlobGetUserDelegationKeyOptions(expiresOn) { StartsOn = now.AddMinutes(-5) };
-    }
-
-    private static bool HasSas(Uri uri) => uri.Query.Contains("sig=", StringComparison.Ordinal);
 
     private AccessTier TierOf(ObjectClass objectClass) => objectClass == ObjectClass.Blob ? BlobTier : AccessTier.Hot;
 

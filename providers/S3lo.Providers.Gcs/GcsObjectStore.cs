@@ -226,22 +226,6 @@ public sealed partial class GcsObjectStore : IObjectStore
         }
     }
 
-    /// <summary>
-    /// A V4 signed GET URL for <paramref name="key"/>, or null when the credentials cannot sign
-    /// (user credentials, the metadata server, an emulator): the caller then streams the object itself.
-    /// </summary>
-    public Uri? PresignGet(string key, TimeSpan ttl)
-    {
-        if (_connection.Signer is not { } signer) return null;
-        var template = UrlSigner.RequestTemplate.FromBucket(_bucket).WithObjectName(key).WithHttpMethod(HttpMethod.Get);
-        var options = UrlSigner.Options.FromDuration(ttl);
-        if (_connection.Endpoint.BaseUri is { } endpoint)
-        {
-            options = options.WithScheme(endpoint.Scheme).WithHost(endpoint.Host).WithPort(endpoint.IsDefaultPort ? null : endpoint.Port);
-        }
-        return new Uri(signer.Sign(template, options));
-    }
-
     public ValueTask DisposeAsync()
     {
         _connection.Dispose();

@@ -14,7 +14,7 @@ namespace S3lo.Providers.S3;
 /// PutObject from a pooled buffer up to <see cref="MultipartThreshold"/> (so the SDK can retry it),
 /// a parallel multipart upload above it (see <see cref="MultipartUpload"/>).
 /// </summary>
-public sealed class S3ObjectStore : IObjectStore, IServerSideCopy, IIncompleteUploads, IStorageAdvisor, IStoreCreation
+public sealed class S3ObjectStore : IObjectStore, IServerSideCopy, IPresignedReads, IIncompleteUploads, IStorageAdvisor, IStoreCreation
 {
     private const long MiB = 1 << 20;
     private readonly Uri? _endpoint;
@@ -373,11 +373,15 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy, IIncompleteUp
         }
     }
 
-    /// <summary>A time-limited GET URL for <paramref name="key"/> (SigV4 allows at most 7 days).</summary>
-    public Uri PresignGet(string key, TimeSpan ttl)
+    /// <summary>
+    /// A SigV4 presigned GET URL (at most 7 days; with temporary credentials it dies with their session),
+    /// computed locally from the credentials. On a custom endpoint it is path-style and takes the
+    /// endpoint's scheme, so a client must reach that endpoint as this process does.
+    /// </summary>
+    public async ValueTask<Uri?> PresignReadAsync(string key, TimeSpan ttl, CancellationToken ct)
     {
-        if (ttl <= TimeSpan.Zero || ttl > TimeSpan.FromDays(7))
-            throw new UsageException($"presigned URL lifetime {ttl} is out of range", "use more than 0 and at most 7 days");
+        if (ttl < TimeSpan.FromSeconds(1) || ttl > TimeSpan.FromDays(7))
+            throw new ArgumentOutOfRangeException(nameof(ttl), ttl, "SigV4 presigned URLs live from 1 second to 7 days");
         var request = new GetPreSignedUrlRequest
         {
             BucketName = Bucket, Key = key, Verb = HttpVerb.GET, Expires = DateTime.UtcNow + ttl,
@@ -385,9 +389,10 @@ public sealed class S3ObjectStore : IObjectStore, IServerSideCopy, IIncompleteUp
         };
         try
         {
-            return new Uri(Client.GetPreSignedURL(request));
+            // async: refreshing credentials (SSO, AssumeRole, instance roles) may need a request
+            return new Uri(await Client.GetPreSignedURLAsync(request).WaitAsync(ct).ConfigureAwait(false));
         }
-        catch (Exception e) when (Errors.Translate(e, "presign s3:GetObject", key, CancellationToken.None) is { } error)
+        catch (Exception e) when (Errors.Translate(e, "presign s3:GetObject", key, ct) is { } error)
         {
             throw error;
         }

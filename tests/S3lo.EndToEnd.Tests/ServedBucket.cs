@@ -43,7 +43,9 @@ public sealed class ServedBucket : IDisposable
 
     public int Port { get; }
     public string Host => $"127.0.0.1:{Port}";
-    public Uri BaseAddress => new($"http://{Host}");
+    /// <summary>http, or https when the server was started with --tls-cert (its "serving" line says which).</summary>
+    public string Scheme => ServingLine.Contains(" on https://", StringComparison.Ordinal) ? "https" : "http";
+    public Uri BaseAddress => new($"{Scheme}://{Host}");
     public string ServingLine { get; private set; } = "";
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }

@@ -247,20 +247,6 @@ public class AzureObjectStoreTests
     }
 
     [Test]
-    public async Task PresignedUrlServesTheBytesWithoutCredentials()
-    {
-        var bytes = Bytes.Random(50_000, seed: 20);
-        await PutAsync("blobs/sha256/presigned", bytes);
-
-        var url = _store.PresignGet("blobs/sha256/presigned", TimeSpan.FromMinutes(5));
-        using var http = new HttpClient();
-        var fetched = await http.GetByteArrayAsync(url);
-
-        Assert.That(Sha.Hex(fetched), Is.EqualTo(Sha.Hex(bytes)));
-        Assert.That(url.Query, Does.Contain("sig="));
-    }
-
-    [Test]
     public async Task ARejectedAccessTierWarnsOnceAndWritesGoOn()
     {
         // Azurite takes Hot, Cool, Cold and Archive; like a premium account refusing tiers, it refuses P10 on a block blob.

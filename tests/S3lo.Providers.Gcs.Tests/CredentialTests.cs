@@ -39,7 +39,7 @@ public sealed class CredentialTests
 
         await using var store = await WithServiceAccount().OpenAsync(_bucket, GcsEmulator.Options(create: true), new GcsEndpoint(GcsEmulator.BaseUri, true), GcsObjectStore.DefaultChunkSize, None);
         await store.PutAsync("blobs/sha256/signed", new SourceStream(bytes), bytes.Length, PutOptions.Blob, None);
-        var url = store.PresignGet("blobs/sha256/signed", TimeSpan.FromMinutes(15));
+        var url = await store.PresignReadAsync("blobs/sha256/signed", TimeSpan.FromMinutes(15), None);
 
         Assert.That(url, Is.Not.Null);
         var query = HttpUtility.ParseQueryString(url!.Query);
@@ -79,6 +79,6 @@ public sealed class CredentialTests
     {
         await using var store = await new GcsStoreProvider().OpenAsync(_bucket, GcsEmulator.Options(create: true), GcsEmulator.Endpoint, GcsObjectStore.DefaultChunkSize, None);
 
-        Assert.That(store.PresignGet("anything", TimeSpan.FromMinutes(5)), Is.Null);
+        Assert.That(await store.PresignReadAsync("anything", TimeSpan.FromMinutes(5), None), Is.Null);
     }
 }

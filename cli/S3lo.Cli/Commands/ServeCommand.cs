@@ -11,8 +11,8 @@ using S3lo.Serve;
 namespace S3lo.Cli.Commands;
 
 /// <summary>
-/// serve: the bucket as an OCI Distribution registry (read API) on loopback, so that
-/// <c>docker pull 127.0.0.1:5000/app:1</c> works without a registry in between (docs/serve.md).
+/// serve: the bucket as an OCI Distribution registry, so that <c>docker pull 127.0.0.1:5000/app:1</c>
+/// works without a registry in between; basic auth, TLS, an access log and /metrics (docs/serve.md).
 /// </summary>
 public sealed class ServeCommand(CommandRunner runner, BucketReferences references, BucketOpener buckets)
 {
@@ -27,11 +27,13 @@ public sealed class ServeCommand(CommandRunner runner, BucketReferences referenc
             var target = references.ParseBucket(bucket);
             if (target.Repository is not null)
                 throw new UsageException($"serve serves a whole bucket; '{bucket}' names an image", $"write {target.Location}");
+            // a bad htpasswd, certificate or key fails before the (possibly slow) store connection
+            var access = ServeAccess.Load(settings);
             await using var images = await buckets.OpenAsync(target.Location, context.StoreOptions, context.Token);
             RegistryServer server;
             try
             {
-                server = await RegistryServer.StartAsync(new RegistryReader(images), settings, context.Logger, context.Token);
+                server = await RegistryServer.StartAsync(new RegistryReader(images, new RegistryReaderOptions { CacheTtl = settings.CacheTtl, MaxStorageCalls = settings.MaxStorageCalls }), settings, access, context.Logger, context.Token);
             }
             catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
             {
@@ -39,7 +41,7 @@ public sealed class ServeCommand(CommandRunner runner, BucketReferences referenc
             }
             await using (server)
             {
-                Console.WriteLine($"serving {target.Location} on http://{server.Address.Authority}");
+                Console.WriteLine($"serving {target.Location} on {server.Address.Scheme}://{server.Address.Authority}");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, context.Token);
@@ -60,6 +62,11 @@ public sealed class ServeCommand(CommandRunner runner, BucketReferences referenc
             throw new UsageException($"--max-storage-calls must be at least 1, not {options.MaxStorageCalls}");
         if ((options.TlsCert is null) != (options.TlsKey is null))
             throw new UsageException("--tls-cert and --tls-key go together", "give both, or neither for plain HTTP");
+        if (options.Htpasswd is not null && options.AllowAnonymous)
+            throw new UsageException("--htpasswd and --allow-anonymous contradict each other", "keep --htpasswd to require a login, or --allow-anonymous to serve without one");
+        var presignTtl = Durations.Parse(options.PresignTtl, "--presign-ttl");
+        if (presignTtl < TimeSpan.FromSeconds(1) || presignTtl > TimeSpan.FromDays(7))
+            throw new UsageException($"--presign-ttl {options.PresignTtl} is out of range", "presigned URLs live from 1s to 7d (the most S3 and GCS allow)");
         return new RegistryServerSettings
         {
             Host = ListenAddress(options),
@@ -69,7 +76,7 @@ public sealed class ServeCommand(CommandRunner runner, BucketReferences referenc
             HtpasswdPath = options.Htpasswd,
             AllowAnonymous = options.AllowAnonymous,
             AllowPush = options.AllowPush,
-            PresignTtl = Durations.Parse(options.PresignTtl, "--presign-ttl"),
+            PresignTtl = presignTtl,
             NoRedirect = options.NoRedirect,
             CacheTtl = Durations.ParseGrace(options.CacheTtl, "--cache-ttl"),
             MaxStorageCalls = options.MaxStorageCalls,

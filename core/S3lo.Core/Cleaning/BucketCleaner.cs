@@ -58,6 +58,7 @@ public sealed class BucketCleaner(ImageBucket bucket, Func<string, EffectiveRule
                 .CollectAsync(listing, listedBlobs, remaining, gone, now, items, ct).ConfigureAwait(false);
             report("incomplete uploads", 0, null);
             await UploadSweep.RunAsync(bucket.Store, now, options, items, warn, ct).ConfigureAwait(false);
+            await ServeUploadSweep.RunAsync(bucket.Store, now, options, items, warn, ct).ConfigureAwait(false);
             report("diff-ID index", 0, null);
             await IndexEntrySweep.RunAsync(bucket, collected.Inventory, collected.Removed, options, items, warn, ct).ConfigureAwait(false);
         }
