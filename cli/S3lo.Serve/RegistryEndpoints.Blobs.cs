@@ -47,6 +47,8 @@ internal sealed partial class RegistryEndpoints
         if (settings.NoRedirect || _presignUnavailable || reader.Bucket.Store is not IPresignedReads presigner) return false;
         var ct = context.RequestAborted;
         await using var blob = await reader.GetBlobAsync(name, digest, false, range?.First, range?.Last, ct);
+        // two bytes the reader may answer from memory (the bucket need not hold them): no object to send anyone to
+        if (blob.Digest == EmptyBlob.Digest) return false;
         Uri? url;
         try
         {

@@ -95,6 +95,8 @@ internal sealed partial class RegistryEndpoints
         var request = context.Request;
         var bytes = await ReadManifestBodyAsync(request, context.RequestAborted);
         var pushed = await Writer.PutManifestAsync(name, reference, bytes, request.ContentType, ClientOf(context), context.RequestAborted);
+        // this server's own readers see the new tag at once, not after --cache-ttl
+        if (!reference.Contains(':', StringComparison.Ordinal)) reader.ForgetTag(name, reference);
         logger.LogDebug("manifest {Name}:{Reference} is {Digest}", name, reference, pushed.Digest);
         var response = context.Response;
         response.StatusCode = StatusCodes.Status201Created;

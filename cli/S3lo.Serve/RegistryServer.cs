@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using S3lo.Core.Serving;
@@ -42,7 +43,8 @@ public sealed class RegistryServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(settings.Host, settings.Port, listen =>
             {
-                if (access.Certificate is { } certificate) listen.UseHttps(certificate);
+                if (access.Certificate is { } certificate)
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, ServerCertificateChain = access.Intermediates });
             });
         });
         var app = builder.Build();
@@ -112,11 +114,21 @@ public sealed class RegistryServer : IAsyncDisposable
             }
             finally
             {
-                await body.CompleteAsync().ConfigureAwait(false);
-                context.Features.Set(original);
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                metrics.Finished(context.Request.Method, context.Response.StatusCode, counting.Written, elapsed);
-                if (accessLog) AccessLog.Write(AccessLog.Line(context, user, counting.Written, elapsed));
+                try
+                {
+                    await body.CompleteAsync().ConfigureAwait(false);
+                }
+                catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+                {
+                    // the client went away before the last bytes were flushed: still counted and logged below
+                }
+                finally
+                {
+                    context.Features.Set(original);
+                    var elapsed = Stopwatch.GetElapsedTime(started);
+                    metrics.Finished(context.Request.Method, context.Response.StatusCode, counting.Written, elapsed);
+                    if (accessLog) AccessLog.Write(AccessLog.Line(context, user, counting.Written, elapsed));
+                }
             }
         }
 

@@ -7,8 +7,11 @@ namespace S3lo.Serve;
 /// <summary>The <c>--tls-cert</c> / <c>--tls-key</c> pair, read once at start.</summary>
 public static class TlsCertificate
 {
-    /// <summary>A PEM chain and its unencrypted PEM key; every problem is one line and exit 2.</summary>
-    public static X509Certificate2 Load(string certificatePath, string keyPath)
+    /// <summary>
+    /// A PEM chain (the server's certificate first, then intermediates, which are sent to clients too) and
+    /// the unencrypted PEM key of the first; every problem is one line and exit 2.
+    /// </summary>
+    public static (X509Certificate2 Certificate, X509Certificate2Collection Intermediates) Load(string certificatePath, string keyPath)
     {
         foreach (var (flag, path) in new[] { ("--tls-cert", certificatePath), ("--tls-key", keyPath) })
         {
@@ -28,7 +31,10 @@ public static class TlsCertificate
             var certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
             if (!certificate.HasPrivateKey)
                 throw new UsageException($"--tls-key {keyPath} holds no private key for --tls-cert {certificatePath}");
-            return certificate;
+            var intermediates = new X509Certificate2Collection();
+            intermediates.ImportFromPemFile(certificatePath);
+            intermediates.RemoveAt(0);
+            return (certificate, intermediates);
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {

@@ -134,6 +134,8 @@ public sealed partial class ServeAccessTests
     {
         using var served = ServedBucket.Start(_store.Url, "--host", "0.0.0.0", "--htpasswd", _htpasswd);
         Assert.That(served.ServingLine, Is.EqualTo($"serving {_store.Url} on http://0.0.0.0:{served.Port}"));
+        Assert.That(StderrLines(served, 1)[0], Is.EqualTo(
+            "warning: basic auth over plain HTTP on 0.0.0.0: passwords cross the network readable; add --tls-cert and --tls-key, or put a TLS proxy in front"));
         using (var anonymous = Client(served))
         using (var refused = await anonymous.GetAsync("/v2/"))
             await AssertUnauthorized(refused);
@@ -211,7 +213,7 @@ public sealed partial class ServeAccessTests
         using (var head = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/healthz")))
             Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
-        var lines = AccessLines(served, 3);
+        var lines = StderrLines(served, 3);
         Assert.That(lines[0], Does.Match($"^127\\.0\\.0\\.1 alice \"GET /v2/alpine/manifests/latest\" 200 {stored} [0-9]+ms$"));
         Assert.That(lines[1], Does.Match("^127\\.0\\.0\\.1 - \"GET /v2/\" 401 [0-9]+ [0-9]+ms$"));
         Assert.That(lines[2], Does.Match("^127\\.0\\.0\\.1 - \"HEAD /healthz\" 200 0 [0-9]+ms$"));
@@ -283,6 +285,33 @@ public sealed partial class ServeAccessTests
         Assert.That(served.Terminate(TimeSpan.FromSeconds(20)), Is.EqualTo(0), served.Stderr);
     }
 
+    [Test]
+    public async Task HealthzIsServiceUnavailableOnceTheS3BucketIsDeleted()
+    {
+        var bucket = S3Server.CreateBucket();
+        try
+        {
+            var init = TestBucket.S3lo("init", bucket.Url);
+            Assert.That(init.ExitCode, Is.EqualTo(0), init.ToString);
+            using var served = ServedBucket.Start(bucket.Url, "--endpoint", S3Server.Endpoint);
+            using var http = Client(served);
+            using (var healthy = await http.GetAsync("/healthz"))
+                Assert.That(healthy.StatusCode, Is.EqualTo(HttpStatusCode.OK), await healthy.Content.ReadAsStringAsync());
+            // the bucket deleted (every object, then the bucket) while the server runs
+            bucket.Dispose();
+            using (var gone = await http.GetAsync("/healthz"))
+            {
+                Assert.That(gone.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+                Assert.That(await gone.Content.ReadAsStringAsync(), Does.StartWith($"store s3://{bucket.Name}"));
+            }
+            Assert.That(served.Terminate(TimeSpan.FromSeconds(20)), Is.EqualTo(0), served.Stderr);
+        }
+        finally
+        {
+            bucket.Dispose();
+        }
+    }
+
     // ---- TLS
 
     [Test]
@@ -335,7 +364,9 @@ public sealed partial class ServeAccessTests
             File.Copy(cert, Path.Combine(certsD, "ca.crt"), overwrite: true);
             DockerCli.MustRun("pull", pulled);
             Assert.That(DockerCli.ImageId(pulled), Is.EqualTo(_imageId));
-            Assert.That(served.Stderr, Does.Contain($"\"GET /v2/app/manifests/1\" 200 "));
+            // docker may HEAD the tag and fetch the manifest by digest; the layers come over this TLS port
+            Assert.That(served.Stderr, Does.Match("\"(GET|HEAD) /v2/app/manifests/1\" 200 "));
+            Assert.That(served.Stderr, Does.Contain("\"GET /v2/app/blobs/sha256:"));
         }
         finally
         {
@@ -343,6 +374,33 @@ public sealed partial class ServeAccessTests
             if (DockerCli.ImageExists(_imageId)) DockerCli.MustRun("tag", _imageId, Image);
             DockerCli.RemoveImage(pulled);
         }
+    }
+
+    [Test]
+    public void IntermediatesOfTheCertificateFileAreSentToClients()
+    {
+        // root CA -> intermediate CA -> server certificate, as a private PKI issues them
+        var root = _files.File("root");
+        var intermediate = _files.File("intermediate");
+        var leaf = _files.File("leaf");
+        File.WriteAllText(intermediate + ".ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
+        File.WriteAllText(leaf + ".ext", "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+        Must("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=s3lo test root", "-keyout", root + ".key", "-out", root + ".crt");
+        foreach (var (name, subject, issuer) in new[] { (intermediate, "/CN=s3lo test intermediate", root), (leaf, "/CN=127.0.0.1", intermediate) })
+        {
+            Must("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-keyout", name + ".key", "-out", name + ".csr");
+            Must("openssl", "x509", "-req", "-in", name + ".csr", "-CA", issuer + ".crt", "-CAkey", issuer + ".key", "-CAcreateserial",
+                "-days", "2", "-extfile", name + ".ext", "-out", name + ".crt");
+        }
+        var chain = _files.File("chain.crt");
+        File.WriteAllText(chain, File.ReadAllText(leaf + ".crt") + File.ReadAllText(intermediate + ".crt"));
+
+        using var served = ServedBucket.Start(_store.Url, "--tls-cert", chain, "--tls-key", leaf + ".key");
+        using var none = new MemoryStream();
+        var client = Processes.Run("openssl", ["s_client", "-connect", served.Host, "-showcerts", "-CAfile", root + ".crt", "-verify_return_error"], stdin: none);
+        Assert.That(client.ExitCode, Is.EqualTo(0), client.ToString);
+        Assert.That(Regex.Matches(client.Stdout, "-----BEGIN CERTIFICATE-----").Count, Is.EqualTo(2), "the server certificate and the intermediate");
+        Assert.That(client.Stdout, Does.Contain("Verify return code: 0 (ok)"), client.ToString);
     }
 
     [Test]
@@ -400,8 +458,8 @@ public sealed partial class ServeAccessTests
         Assert.That(body.RootElement.GetProperty("errors")[0].GetProperty("code").GetString(), Is.EqualTo("UNAUTHORIZED"));
     }
 
-    /// <summary>The server's access lines once <paramref name="count"/> were written (a line follows its response by a moment).</summary>
-    private static string[] AccessLines(ServedBucket served, int count)
+    /// <summary>The server's stderr lines once <paramref name="count"/> were written (an access line follows its response by a moment).</summary>
+    private static string[] StderrLines(ServedBucket served, int count)
     {
         var until = DateTime.UtcNow.AddSeconds(30);
         string[] lines;

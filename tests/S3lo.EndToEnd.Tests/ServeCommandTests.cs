@@ -9,12 +9,20 @@ namespace S3lo.EndToEnd.Tests;
 /// skopeo pull from it, and HttpClient checks the protocol details they rely on.
 /// The store is the v1 fixture (multi-arch alpine:latest) plus an image pushed from the daemon as
 /// app:1, copied to app:2, app:3 and team/web:1 for the listings.
+/// <para>
+/// The pull category of the OCI distribution-spec conformance suite (conformance/01_pull_test.go), each case
+/// a test here: HEAD and GET of a manifest by tag and by digest (200, exact bytes, Docker-Content-Digest),
+/// of a nonexistent manifest, tag or digest (404 MANIFEST_UNKNOWN), GET and HEAD of an existing blob (200)
+/// and of a nonexistent one (404 BLOB_UNKNOWN), and a blob range (206).
+/// </para>
 /// </summary>
 [NonParallelizable]
 public sealed class ServeCommandTests
 {
     private const string Image = "s3lo-e2e/serve:src";
     private const string Amd64Config = "sha256:a40c03cbb81c59bfb0e0887ab0b1859727075da7b9cc576a1cec2c771f38c5fb";
+    // the fixture's alpine:latest index (IndexDigest recomputes it from the file)
+    private const string IndexDigestText = "sha256:25109184c71bdad752c8312a8623239686a9a2071e8825f20acb8f2198c3f659";
 
     private TempStore _store = null!;
     private ServedBucket _served = null!;
@@ -163,6 +171,23 @@ public sealed class ServeCommandTests
         Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(head.Content.Headers.ContentLength, Is.EqualTo(blob.Length));
         Assert.That(await head.Content.ReadAsByteArrayAsync(), Is.Empty);
+    }
+
+    [TestCase("/v2/alpine/manifests/latest", HttpStatusCode.OK)]
+    [TestCase("/v2/alpine/manifests/" + IndexDigestText, HttpStatusCode.OK)]
+    [TestCase("/v2/alpine/blobs/" + Amd64Config, HttpStatusCode.OK)]
+    [TestCase("/v2/alpine/manifests/nope", HttpStatusCode.NotFound)]
+    [TestCase("/v2/alpine/blobs/sha256:0000000000000000000000000000000000000000000000000000000000000000", HttpStatusCode.NotFound)]
+    public async Task HeadAnswersAsGetWouldWithoutABody(string path, HttpStatusCode status)
+    {
+        using var head = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        using var get = await _http.GetAsync(path);
+        Assert.That(head.StatusCode, Is.EqualTo(status));
+        Assert.That(get.StatusCode, Is.EqualTo(status));
+        Assert.That(await head.Content.ReadAsByteArrayAsync(), Is.Empty);
+        Assert.That(head.Content.Headers.ContentLength, Is.EqualTo(get.Content.Headers.ContentLength));
+        if (status == HttpStatusCode.OK)
+            Assert.That(head.Headers.GetValues("Docker-Content-Digest").Single(), Is.EqualTo(get.Headers.GetValues("Docker-Content-Digest").Single()));
     }
 
     [TestCase("/v2/alpine/manifests/nope", HttpStatusCode.NotFound, "MANIFEST_UNKNOWN")]

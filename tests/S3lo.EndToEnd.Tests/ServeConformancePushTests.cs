@@ -24,7 +24,7 @@ namespace S3lo.EndToEnd.Tests;
 ///   session → BLOB_UPLOAD_UNKNOWN: <see cref="ManifestNamingAMissingBlobIsManifestBlobUnknown"/>, <see cref="WrongDigestIsDigestInvalidAndStoresNothing"/>,
 ///   <see cref="UnknownOrForeignSessionIsBlobUploadUnknown"/>.</item>
 /// <item>s3lo's own rule — an immutable tag is refused with DENIED and stays as it was: <see cref="ImmutableTagIsDeniedAndUnchanged"/>.</item>
-/// <item>Referrers (OCI 1.1) — a manifest with a subject answers OCI-Subject and is indexed: <see cref="ManifestWithASubjectIsIndexedAsAReferrer"/>.</item>
+/// <item>Referrers (OCI 1.1) — a manifest with a subject answers OCI-Subject, is indexed and listed by GET NAME/referrers/SUBJECT: <see cref="ManifestWithASubjectIsIndexedAsAReferrer"/>.</item>
 /// </list>
 /// </summary>
 [NonParallelizable]
@@ -310,6 +310,16 @@ public sealed class ServeConformancePushTests
         Assert.That(root.GetProperty("size").GetInt64(), Is.EqualTo(referrer.Length));
         Assert.That(root.GetProperty("artifactType").GetString(), Is.EqualTo("application/vnd.example.sig"));
         Assert.That(root.GetProperty("annotations").GetProperty("org.example.signed-by").GetString(), Is.EqualTo("tests"));
+
+        // and a client finds it the OCI 1.1 way, then fetches exactly the bytes it pushed
+        using var referrers = await _http.GetAsync($"/v2/refs/app/referrers/{Digest(subject)}");
+        Assert.That(referrers.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(referrers.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/vnd.oci.image.index.v1+json"));
+        using var index = JsonDocument.Parse(await referrers.Content.ReadAsByteArrayAsync());
+        var listed = index.RootElement.GetProperty("manifests").EnumerateArray().Select(m => m.GetProperty("digest").GetString()).ToArray();
+        Assert.That(listed, Is.EqualTo(new[] { Digest(referrer) }));
+        using var fetched = await _http.GetAsync($"/v2/refs/app/manifests/{Digest(referrer)}");
+        Assert.That(await fetched.Content.ReadAsByteArrayAsync(), Is.EqualTo(referrer));
     }
 
     private async Task<string> StartAsync(string name)

@@ -29,6 +29,8 @@ public sealed class ServeCommand(CommandRunner runner, BucketReferences referenc
                 throw new UsageException($"serve serves a whole bucket; '{bucket}' names an image", $"write {target.Location}");
             // a bad htpasswd, certificate or key fails before the (possibly slow) store connection
             var access = ServeAccess.Load(settings);
+            if (access.Users is not null && access.Certificate is null && !IPAddress.IsLoopback(settings.Host))
+                Console.Error.WriteLine($"warning: basic auth over plain HTTP on {options.Host}: passwords cross the network readable; add --tls-cert and --tls-key, or put a TLS proxy in front");
             await using var images = await buckets.OpenAsync(target.Location, context.StoreOptions, context.Token);
             RegistryServer server;
             try
