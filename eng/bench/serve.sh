@@ -180,7 +180,7 @@ blob_rate() { # blob_rate URL COUNT PARALLEL: MB/s of COUNT downloads of the lar
   local t0 t1 bytes
   t0=$(date +%s.%N)
   bytes=$(seq "$2" | xargs -P "$3" -I{} curl -sfL -o /dev/null -w '%{size_download}\n' "$1/v2/bench/img/blobs/$BIG" \
-          | awk '{ s += $1 } END { print s + 0 }')
+          | awk '{ s += $1 } END { printf "%.0f", s }')
   t1=$(date +%s.%N)
   [ "$bytes" -eq $(( $2 * BIG_BYTES )) ] || die "$1: $bytes bytes downloaded, not $(( $2 * BIG_BYTES ))"
   awk -v b="$bytes" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.0f", b / 1048576 / (e - s) }'

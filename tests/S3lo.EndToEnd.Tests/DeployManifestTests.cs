@@ -100,7 +100,7 @@ public sealed class DeployManifestTests
     }
 
     [Test]
-    public void TheContainerArgumentsStartServeThatAnswersTheRegistryApi()
+    public void TheContainerArgumentsStartServeThatAnswersTheRegistryApiAndTheProbes()
     {
         using var store = TempStore.CopyOf(Repo.FixtureStore);
         var port = ServedBucket.FreePort();
@@ -113,6 +113,12 @@ public sealed class DeployManifestTests
             Assert.That(root.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         using (var manifest = http.GetAsync(new Uri("/v2/alpine/manifests/latest", UriKind.Relative)).Result)
             Assert.That(manifest.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        foreach (var probe in new[] { "livenessProbe", "readinessProbe" })
+        {
+            using var answer = http.GetAsync(new Uri(Text(Map(_serve, probe, "httpGet"), "path"), UriKind.Relative)).Result;
+            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.OK), probe);
+            Assert.That(answer.Content.ReadAsStringAsync().Result.Trim(), Is.EqualTo("ok"), probe);
+        }
         Assert.That(served.Terminate(TimeSpan.FromSeconds(20)), Is.EqualTo(0), served.Stderr);
     }
 
