@@ -25,11 +25,13 @@ public sealed class IdleTimeoutStreamTests
             for (var offset = 0; offset < sent.Length; offset += 4096)
             {
                 await pair.Server.SendAsync(sent.AsMemory(offset, Math.Min(4096, sent.Length - offset)));
-                if (offset % (256 * 1024) == 0) await Task.Delay(50);
+                if (offset % (256 * 1024) == 0) await Task.Delay(100);
             }
             pair.Server.Shutdown(SocketShutdown.Send);
         });
-        await using var stream = new IdleTimeoutStream(pair.ClientStream, Idle);
+        // 1 s, not Idle: 16 pauses of 100 ms outlast it, while a loaded machine's scheduling hiccup
+        // (seen at 200 ms on 2 busy cores) does not fail a sender that is moving
+        await using var stream = new IdleTimeoutStream(pair.ClientStream, TimeSpan.FromSeconds(1));
         using var caller = new CancellationTokenSource();
 
         var received = new MemoryStream();
