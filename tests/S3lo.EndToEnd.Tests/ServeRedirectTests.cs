@@ -219,7 +219,7 @@ public sealed class ServeRedirectTests
     }
 
     /// <summary>ServedBucket passes this process's environment on; the Azure connection string is only in the test servers' own variable.</summary>
-    private static ServedBucket ServeWithTestEnvironment(string url)
+    internal static ServedBucket ServeWithTestEnvironment(string url)
     {
         var saved = Environment.GetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING");
         try
