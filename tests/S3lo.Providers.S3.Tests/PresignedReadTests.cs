@@ -19,7 +19,10 @@ public sealed class PresignedReadTests : BucketTest
         var url = await Store.PresignReadAsync("blobs/sha256/p", TimeSpan.FromMinutes(5), None);
 
         Assert.That(Sha.Hex(await Http.GetByteArrayAsync(url)), Is.EqualTo(Sha.Hex(bytes)));
-        Assert.That(url!.Query, Does.Contain("X-Amz-Signature=").And.Contain("X-Amz-Expires=300"));
+        Assert.That(url!.Query, Does.Contain("X-Amz-Signature="));
+        // the SDK counts the seconds from its clock corrected for the server's skew: 300 give or take one
+        var expires = System.Web.HttpUtility.ParseQueryString(url.Query)["X-Amz-Expires"];
+        Assert.That(int.Parse(expires!, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(299, 301));
     }
 
     [Test]
