@@ -45,7 +45,8 @@ public sealed class IdleTimeoutStreamTests
         }
         await sending;
 
-        Assert.That(reads, Is.GreaterThan(4096));
+        // 4 MB through a 1 KB buffer: at least 4096 reads, more when the socket hands over partial chunks
+        Assert.That(reads, Is.GreaterThanOrEqualTo(4096));
         Assert.That(received.ToArray(), Is.EqualTo(sent));
     }
 
