@@ -1,17 +1,7 @@
 using Cocona;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using S3lo.Cli.Commands;
 using S3lo.Cli.Hosting;
-using S3lo.Core.Bucket;
-using S3lo.Core.Storage;
-using S3lo.Core.Transfer;
-using S3lo.Core.Transports;
-using S3lo.Docker;
-using S3lo.Providers.Azure;
-using S3lo.Providers.Gcs;
-using S3lo.Providers.Local;
-using S3lo.Providers.S3;
 
 CrashGuard.Install(args);
 
@@ -24,34 +14,18 @@ if (args is ["--version"])
 if (UsageGuard.Check(args) is { } usageExit) return usageExit;
 args = UsageGuard.Rewrite(args);
 
+// list and inspect are what scripts call in loops: answered without building Cocona's host.
+if (DirectCommandLine.TryParse(args) is { } direct) return await DirectDispatch.RunAsync(direct, args);
+
 var builder = CoconaApp.CreateBuilder(args, options =>
 {
     options.EnableShellCompletionSupport = true;
     options.TreatPublicMethodsAsCommands = false;
 });
-builder.Logging.ClearProviders();
-if (args.Contains("--verbose") || args.Contains("-v"))
-{
-    builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug);
-    builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-}
-
-// Storage schemes in the order hints list them (s3, gs, az, local); one line per scheme.
+HostServices.ConfigureLogging(builder.Logging, args);
 builder.Services
-    .AddS3StoreProvider()
-    .AddEcrRegistryCredentials()
-    .AddAwsKmsKeys()
-    .AddGcsStoreProvider()
-    .AddAzureStoreProvider()
-    .AddLocalStoreProvider()
-    .AddImageTransports()
-    .AddDockerTransports()
-    .AddSingleton<ObjectStoreFactory>()
-    .AddSingleton<BucketOpener>()
-    .AddSingleton<TransferEngine>()
-    .AddSingleton(TimeProvider.System)
-    .AddSingleton<CommandRunner>()
-    .AddSingleton<S3lo.Core.Signing.SigningKeys>()
+    .AddS3lo()
+    .AddSingleton<IShutdownSignal, CoconaShutdownSignal>()
     .AddSingleton<Cocona.Command.Dispatcher.ICoconaCommandDispatcher, GuardedCommandDispatcher>();
 
 var app = builder.Build();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Memory benchmark (not part of the tests): push and pull an image whose single layer is one
 # 2 GB file of random data; the peak RSS of each s3lo command must stay under 150 MB
-# (memory must stay flat as layers grow).
+# (memory must stay flat as layers grow). The same image is pushed to and pulled from the
+# registry of eng/services.sh with docker in the same run, for the time ratios.
 #
 #   eng/bench/memory.sh [--size-mb N] [--limit-mb M] [--compression none|gzip|zstd] [--build-only] [--keep]
 #
@@ -52,7 +53,7 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/s3lo-membench.XXXXXX")
 IMG=s3lo-bench-mem:$$
 cleanup() {
-  docker rmi -f "$IMG" >/dev/null 2>&1 || true
+  docker rmi -f "$IMG" "${REGIMG:-$IMG}" >/dev/null 2>&1 || true
   if [ "$KEEP" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
@@ -92,6 +93,8 @@ log "imported $IMG: $((IMG_BYTES / 1048576)) MB in $((SECONDS - t0)) s"
 if [ "$BUILD_ONLY" = 1 ]; then docker image ls "$IMG"; exit 0; fi
 
 # ------------------------------------------------------------------ push, pull
+# shellcheck source=results.sh
+. "$ROOT/eng/bench/results.sh"
 declare -A SECS RSS
 timed() { # timed KEY CMD...   wall seconds and peak RSS (KB) of CMD
   local key=$1; shift
@@ -109,6 +112,17 @@ timed push "$S3LO" push "$IMG" "$REF" "${comp[@]}"
 docker rmi -f "$IMG" >/dev/null
 timed pull "$S3LO" pull "$REF" "$IMG"
 docker image inspect "$IMG" >/dev/null 2>&1 || die "s3lo pull left no $IMG in the daemon"
+REG=${S3LO_TEST_REGISTRY:-127.0.0.1:${REG_PORT:-39500}}
+if curl -sf -m 5 "http://$REG/v2/" >/dev/null; then
+  REGIMG=$REG/s3lo-bench-mem:$$
+  docker tag "$IMG" "$REGIMG"
+  timed dpush docker push "$REGIMG"
+  docker rmi -f "$IMG" "$REGIMG" >/dev/null
+  timed dpull docker pull "$REGIMG"
+  docker rmi -f "$REGIMG" >/dev/null
+else
+  log "no registry at $REG: docker push/pull not measured (eng/services.sh start registry)"
+fi
 
 fail=0
 for key in push pull; do
@@ -120,4 +134,14 @@ for key in push pull; do
     echo "FAIL $line >= $LIMIT_MB MB"; fail=1
   fi
 done
+bench_result large-push-rss-mb "$(awk -v k="${RSS[push]}" 'BEGIN { printf "%.0f", k / 1024 }')"
+bench_result large-pull-rss-mb "$(awk -v k="${RSS[pull]}" 'BEGIN { printf "%.0f", k / 1024 }')"
+if [ -n "${SECS[dpush]:-}" ]; then
+  # throughput ratios: docker's time over s3lo's (above 1 is faster than docker)
+  for key in push pull; do
+    speed=$(awk -v d="${SECS[d$key]}" -v s="${SECS[$key]}" 'BEGIN { printf "%.2f", d / s }')
+    echo "s3lo $key throughput / docker $key: $speed (docker ${SECS[d$key]} s)"
+    bench_result "large-$key-speed/docker" "$speed"
+  done
+fi
 exit $fail

@@ -44,3 +44,7 @@ printf '%-40s %8s\n' "s3lo copy registry -> oci:" "$s3lo_oci_s"
 printf '%-40s %8s\n' "skopeo copy --all registry -> oci:" "$skopeo_s"
 printf '%-40s %8s\n' "s3lo (store) / skopeo" "$(awk -v a="$s3lo_s" -v b="$skopeo_s" 'BEGIN { printf "%.2f", a / b }')"
 printf '%-40s %8s\n' "s3lo (oci) / skopeo" "$(awk -v a="$s3lo_oci_s" -v b="$skopeo_s" 'BEGIN { printf "%.2f", a / b }')"
+# shellcheck source=results.sh
+. "$ROOT/eng/bench/results.sh"
+bench_result copy-oci/skopeo "$(awk -v a="$s3lo_oci_s" -v b="$skopeo_s" 'BEGIN { printf "%.2f", a / b }')"
+bench_result copy-store/skopeo "$(awk -v a="$s3lo_s" -v b="$skopeo_s" 'BEGIN { printf "%.2f", a / b }')"

@@ -64,3 +64,8 @@ printf '%-36s %8s %8s\n' "s3lo pull (download + docker load)" "$pull_s" "$(mbps 
 printf '%-36s %8s\n' "docker save + load (local floor)" "$load_s"
 printf '%-36s %8s\n' "push / raw put" "$(awk -v a="$push_s" -v b="$put_s" 'BEGIN { printf "%.2f", a / b }')"
 printf '%-36s %8s\n' "pull / raw get" "$(awk -v a="$pull_s" -v b="$get_s" 'BEGIN { printf "%.2f", a / b }')"
+# shellcheck source=results.sh
+. "$ROOT/eng/bench/results.sh"
+# throughput ratios (raw time over s3lo time: 1 is as fast as a plain PutObject/GetObject)
+bench_result ceph-push-speed/raw "$(awk -v a="$push_s" -v b="$put_s" 'BEGIN { printf "%.2f", b / a }')"
+bench_result ceph-pull-speed/raw "$(awk -v a="$pull_s" -v b="$get_s" 'BEGIN { printf "%.2f", b / a }')"

@@ -1,25 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using S3lo.Core.Transports;
-using S3lo.Docker;
-using S3lo.Providers.Azure;
-using S3lo.Providers.Gcs;
-using S3lo.Providers.Local;
-using S3lo.Providers.S3;
+using S3lo.Cli.Hosting;
 
 namespace S3lo.Cli.Tests;
 
-/// <summary>The transports the host registers (as Program.cs does), in the order hints list them.</summary>
+/// <summary>The transports the host registers (HostServices, as Program.cs does), in the order hints list them.</summary>
 public sealed class TransportWiringTests
 {
     private static TransportRegistry HostRegistry() =>
         new ServiceCollection()
-            .AddSingleton(TimeProvider.System)
-            .AddS3StoreProvider()
-            .AddGcsStoreProvider()
-            .AddAzureStoreProvider()
-            .AddLocalStoreProvider()
-            .AddImageTransports()
-            .AddDockerTransports()
+            .AddS3lo()
             .BuildServiceProvider()
             .GetRequiredService<TransportRegistry>();
 

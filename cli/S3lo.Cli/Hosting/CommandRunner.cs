@@ -1,4 +1,3 @@
-using Cocona.Application;
 using Microsoft.Extensions.Logging;
 using S3lo.Core.Errors;
 using S3lo.Core.Time;
@@ -6,7 +5,7 @@ using S3lo.Core.Time;
 namespace S3lo.Cli.Hosting;
 
 /// <summary>Runs a command body and turns every outcome into one readable stderr line and an exit code.</summary>
-public sealed class CommandRunner(ILoggerFactory loggers, ICoconaAppContextAccessor app)
+public sealed class CommandRunner(ILoggerFactory loggers, IShutdownSignal shutdown)
 {
     /// <param name="failedExit">
     /// The exit code of a failure the body did not report itself: 1, except for a check (verify, scan, sbom)
@@ -17,7 +16,7 @@ public sealed class CommandRunner(ILoggerFactory loggers, ICoconaAppContextAcces
         CommandContext? context = null;
         try
         {
-            context = CommandContext.Create(options, app.Current?.CancellationToken ?? CancellationToken.None, loggers);
+            context = CommandContext.Create(options, shutdown.Token, loggers);
             return await body(context).ConfigureAwait(false);
         }
         catch (S3loException e)
@@ -25,12 +24,12 @@ public sealed class CommandRunner(ILoggerFactory loggers, ICoconaAppContextAcces
             ErrorReport.Write(e.Message, e.Hint, e, options.Verbose);
             return e is UsageException ? ExitCodes.Usage : failedExit;
         }
-        catch (OperationCanceledException e) when (context is { Timeout: { } timeout } && !(app.Current?.CancellationToken.IsCancellationRequested ?? false))
+        catch (OperationCanceledException e) when (context is { Timeout: { } timeout } && !shutdown.Token.IsCancellationRequested)
         {
             ErrorReport.Write($"timed out after {DurationText.Format(timeout)}", "raise --timeout or check the connection", e, options.Verbose);
             return failedExit;
         }
-        catch (OperationCanceledException) when (app.Current?.CancellationToken.IsCancellationRequested ?? false)
+        catch (OperationCanceledException) when (shutdown.Token.IsCancellationRequested)
         {
             Console.Error.WriteLine("cancelled");
             return 130;
