@@ -1,6 +1,7 @@
 using S3lo.Core.Digests;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
+using S3lo.Core.Streams;
 using S3lo.Core.Transfer;
 using S3lo.Docker.Engine;
 using S3lo.Docker.SaveFormat;
@@ -14,6 +15,8 @@ namespace S3lo.Docker.Daemon;
 /// </summary>
 public sealed class DockerDaemonSource(DockerClient client, string image, PlatformSpec? platform = null) : DockerSaveSource
 {
+    private const long ExportReadAheadBytes = 32L * 1024 * 1024;
+
     public override string Name => $"docker-daemon:{image}";
 
     /// <summary>The daemon's view of the image, known after <see cref="DockerSaveSource.GetRootAsync"/>.</summary>
@@ -41,7 +44,9 @@ public sealed class DockerDaemonSource(DockerClient client, string image, Platfo
 
         Exported = true;
         DockerSaveImage exported;
-        await using (var export = await client.ExportImageAsync(inspect.Id, null, ct).ConfigureAwait(false))
+        // Read ahead: the daemon tars layers from disk and stalls whenever its socket buffer is full, so
+        // it keeps producing while a layer is hashed and written here.
+        await using (var export = new ReadAheadStream(await client.ExportImageAsync(inspect.Id, null, ct).ConfigureAwait(false), ExportReadAheadBytes))
             exported = await ReadSaveAsync(export, encoder, reusable, null, null, ct).ConfigureAwait(false);
         var exportedConfig = exported.Root.Manifest!.Config.Digest;
         if (exportedConfig != configDigest.ToString())
