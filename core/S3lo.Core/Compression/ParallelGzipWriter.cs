@@ -10,7 +10,8 @@ namespace S3lo.Core.Compression;
 /// 1 MiB blocks, each deflated on its own and ended with a sync flush (the last one with the final
 /// block), and the pieces are written in order — one valid gzip member, as pigz makes (without
 /// its dictionary priming, which .NET's deflate cannot do; about 1% larger). The output depends
-/// only on the input bytes: not on how writes are chunked, the number of cores, or timing.
+/// only on the input bytes: not on how writes are chunked, the number of cores, or timing. Runs that
+/// look incompressible (<see cref="IncompressibleRuns"/>) are written as stored blocks.
 /// </summary>
 internal sealed class ParallelGzipWriter : Stream
 {
@@ -132,19 +133,50 @@ internal sealed class ParallelGzipWriter : Stream
         if (block.IsEmpty) return last ? PooledBytes.Copy(EmptyFinalBlock) : PooledBytes.Copy([]);
         // Deflate's worst case (stored blocks) is a few bytes per 16 KiB over the input.
         var output = ArrayPool<byte>.Shared.Rent(block.Length + block.Length / 1024 + 1024);
-        using var compressed = new MemoryStream(output, 0, output.Length, writable: true);
+        var length = 0;
+        // Runs of data that cannot shrink (compressed files, random bytes) are stored, not searched for
+        // matches: deflate spends as long on them as on text and saves nothing.
+        foreach (var (start, count, stored) in IncompressibleRuns.Split(block))
+        {
+            var run = block.Slice(start, count);
+            var final = last && start + count == block.Length;
+            length += stored ? WriteStored(run, final, output.AsSpan(length)) : WriteDeflated(run, final, output, length);
+        }
+        return new PooledBytes(output, length);
+    }
+
+    private static int WriteDeflated(ReadOnlySpan<byte> run, bool final, byte[] output, int offset)
+    {
+        using var compressed = new MemoryStream(output, offset, output.Length - offset, writable: true);
         var deflate = new DeflateStream(compressed, CompressionLevel.Fastest, leaveOpen: true);
-        deflate.Write(block);
-        if (last)
+        deflate.Write(run);
+        if (final)
         {
             deflate.Dispose();
-            return new PooledBytes(output, (int)compressed.Position);
+            return (int)compressed.Position;
         }
         // A sync flush ends the block on a byte boundary without the final-block bit: blocks concatenate.
         deflate.Flush();
         var length = (int)compressed.Position;
         deflate.Dispose();
-        return new PooledBytes(output, length);
+        return length;
+    }
+
+    /// <summary>Stored deflate blocks (RFC 1951 3.2.4): a header byte, LEN, NLEN, the bytes; byte-aligned, so they concatenate.</summary>
+    private static int WriteStored(ReadOnlySpan<byte> run, bool final, Span<byte> output)
+    {
+        var written = 0;
+        while (!run.IsEmpty)
+        {
+            var count = Math.Min(run.Length, ushort.MaxValue);
+            output[written] = (byte)(final && count == run.Length ? 1 : 0);
+            BinaryPrimitives.WriteUInt16LittleEndian(output[(written + 1)..], (ushort)count);
+            BinaryPrimitives.WriteUInt16LittleEndian(output[(written + 3)..], (ushort)~count);
+            run[..count].CopyTo(output[(written + 5)..]);
+            written += 5 + count;
+            run = run[count..];
+        }
+        return written;
     }
 
     private readonly record struct PooledBytes(byte[] Buffer, int Length)
