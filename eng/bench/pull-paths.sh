@@ -124,20 +124,20 @@ docker rmi -f "$IMG" "$REGIMG" >/dev/null
 declare -A T
 KEYS=()
 run() { # run KEY CMD...: the image gone first, CMD timed, the image ID checked
-  local key=$1 t0 t1; shift
+  local key=$1 t0 t1 took=fail; shift
   docker rmi -f "${NAMES[@]}" >/dev/null 2>&1 || true
   t0=$(date +%s.%N)
   if ! "$@" >"$TMP/out.last" 2>&1; then
     t1=$(date +%s.%N)
     log "$key failed: $(tail -n 1 "$TMP/out.last")"
-    T[$key]+="fail "
   else
     t1=$(date +%s.%N)
     docker image inspect "$IMG_ID" >/dev/null 2>&1 || log "WARNING: $key left no image $IMG_ID in the daemon"
-    T[$key]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') "
+    took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
   fi
+  T[$key]+="$took "
   [[ " ${KEYS[*]} " == *" $key "* ]] || KEYS+=("$key")
-  log "$(printf 'round %d  %-24s %s' "$round" "$key" "${T[$key]##* }")"
+  log "$(printf 'round %d  %-24s %s' "$round" "$key" "$took")"
 }
 for ((round = 1; round <= N; round++)); do
   run "docker load" docker load -i "$TMP/image.tar"
@@ -151,7 +151,7 @@ done
 docker rmi -f "${NAMES[@]}" >/dev/null 2>&1 || true
 
 # ------------------------------------------------------------------ report
-median() { tr ' ' '\n' | grep -v '^$' | grep -v fail | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "fail"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { tr ' ' '\n' | awk '$1 != "" && $1 != "fail"' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "fail"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A M
 for k in "${KEYS[@]}"; do M[$k]=$(echo "${T[$k]}" | median); done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
