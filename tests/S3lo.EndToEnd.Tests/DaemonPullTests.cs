@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace S3lo.EndToEnd.Tests;
@@ -136,6 +139,47 @@ public sealed class DaemonPullTests
         Assert.That(pull.ExitCode, Is.EqualTo(0), pull.ToString);
         Assert.That(pull.StdoutLines[2], Is.EqualTo("the daemon already had this image; tagged it"));
         Assert.That(DockerCli.ImageId(Local), Is.EqualTo(_id));
+    }
+
+    [Test]
+    public void CtrlCDuringTheDaemonsPullLeavesNoName()
+    {
+        // One layer big enough that the pull is still going when its first bytes are reported.
+        const string big = "s3lo-e2e/daemonpull:big";
+        const string bigLocal = "s3lo-e2e/daemonpull:big-pulled";
+        using var store = new TempStore();
+        DockerCli.Import(big, new Dictionary<string, byte[]> { ["data/big.bin"] = TestImages.RandomBytes(33, 200_000_000) });
+        var bigId = DockerCli.ImageId(big);
+        try
+        {
+            Assert.That(S3loBinary.Run("push", big, store.Ref("big:1"), "--compression", "none").ExitCode, Is.EqualTo(0));
+            DockerCli.RemoveImage(big, bigLocal);
+            var start = new ProcessStartInfo(S3loBinary.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { "pull", store.Ref("big:1"), bigLocal, "--verbose" }) start.ArgumentList.Add(a);
+            using var s3lo = Process.Start(start)!;
+            var stdout = s3lo.StandardOutput.ReadToEndAsync();
+            var stderr = new StringBuilder();
+            // The daemon's first "Downloading" message of the layer is logged as its copy starting.
+            while (s3lo.StandardError.ReadLine() is { } line)
+            {
+                stderr.AppendLine(line);
+                if (line.Contains("copy sha256:", StringComparison.Ordinal)) break;
+            }
+            using (var kill = Process.Start("kill", ["-INT", s3lo.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            stderr.Append(s3lo.StandardError.ReadToEnd());
+
+            Assert.That(s3lo.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "s3lo stops on SIGINT");
+            Assert.That(s3lo.ExitCode, Is.EqualTo(130), stderr.ToString);
+            Assert.That(stderr.ToString(), Does.Not.Contain("loading the image instead"), "the daemon was pulling");
+            Assert.That(stdout.Result, Is.Empty);
+            Assert.That(DockerCli.ImageExists(bigLocal), Is.False);
+            Assert.That(DockerCli.ImageExists(bigId), Is.False, "the daemon's pull was stopped");
+            Assert.That(LoopbackNames(), Is.Empty);
+        }
+        finally
+        {
+            DockerCli.RemoveImage(big, bigLocal);
+        }
     }
 
     /// <summary>Runs the pull with the image gone from the daemon, and names it <see cref="Image"/> again afterwards.</summary>
