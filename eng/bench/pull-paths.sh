@@ -8,6 +8,7 @@
 #   SIZE          image size in MB, spread over 5 layers (default 500), each layer half random data
 #   N             rounds; every path runs once per round, the median is printed (default 3)
 #   COMPRESSIONS  the stores pushed to, one per `s3lo push --compression` (default "gzip zstd none")
+#   EXTRA_ENV     NAME=VALUE: also time `s3lo pull X` with that in its environment, as "s3lo pull X (NAME=VALUE)"
 #   --keep        keep the temp dir (store, saved tar, logs)
 #
 # Paths (the image is removed from the daemon before each, by this run's own names only):
@@ -145,6 +146,7 @@ for ((round = 1; round <= N; round++)); do
   for c in $COMPRESSIONS; do
     run "s3lo pull $c" "$S3LO" pull "local://$STORE/bench-$c:1" "$IMG"
     [ -z "${S3LO_PULL_VIA+x}" ] || run "s3lo pull $c (load)" env S3LO_PULL_VIA=load "$S3LO" pull "local://$STORE/bench-$c:1" "$IMG"
+    [ -z "${EXTRA_ENV:-}" ] || run "s3lo pull $c ($EXTRA_ENV)" env "$EXTRA_ENV" "$S3LO" pull "local://$STORE/bench-$c:1" "$IMG"
     run "serve+pull $c" docker pull "$SERVE/bench-$c:1"
   done
 done

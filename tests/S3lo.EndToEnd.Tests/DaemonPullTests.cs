@@ -57,6 +57,20 @@ public sealed class DaemonPullTests
     }
 
     [Test]
+    public void GzipLayersDecodedForTheDaemonGiveTheSameImage()
+    {
+        using var store = new TempStore();
+        Assert.That(S3loBinary.Run("push", Image, store.Ref("app:1"), "--compression", "gzip").ExitCode, Is.EqualTo(0));
+        var pull = PullAfresh(() => S3loBinary.Run(["pull", store.Ref("app:1"), Local, "--verbose"],
+            new Dictionary<string, string?> { ["S3LO_PULL_GZIP"] = "decode" }, null));
+
+        Assert.That(pull.ExitCode, Is.EqualTo(0), pull.ToString);
+        Assert.That(pull.Stderr, Does.Contain(ViaDaemon), pull.ToString);
+        AssertOnlyTheLocalName();
+        Assert.That(DockerCli.ReadFile(Local, "/data/layer2.bin"), Is.EqualTo(TestImages.RandomBytes(31 * 100 + 2, 1_000_000)));
+    }
+
+    [Test]
     public void PullFromCephIsTheDaemonsOwn()
     {
         using var bucket = S3Server.CreateBucket();

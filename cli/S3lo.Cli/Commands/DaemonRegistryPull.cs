@@ -24,6 +24,9 @@ internal sealed class DaemonRegistryPull(DockerClient daemon, ILogger logger)
     /// <summary><c>S3LO_PULL_VIA=load</c> turns this path off (the docker-save load of every earlier version).</summary>
     public const string EnvironmentVariable = "S3LO_PULL_VIA";
 
+    /// <summary><c>S3LO_PULL_GZIP=decode</c>: serve gzip layers of known tar size decoded, as zstd ones (experimental).</summary>
+    public const string GzipEnvironmentVariable = "S3LO_PULL_GZIP";
+
     private const string RepositoryPrefix = "s3lo-pull-";
 
     public static bool Enabled(DockerHost host) =>
@@ -118,16 +121,20 @@ internal sealed class DaemonRegistryPull(DockerClient daemon, ILogger logger)
     }
 
     /// <summary>
-    /// The layer as the daemon gets it: gzip and plain tars as stored; zstd as its plain tar (digest the
-    /// diff ID) when the bucket's diff-ID index knows the tar's size; null otherwise (the load path decodes it).
+    /// The layer as the daemon gets it: gzip and plain tars as stored; zstd (and gzip with
+    /// <see cref="GzipEnvironmentVariable"/>) as its plain tar (digest the diff ID) when the bucket's diff-ID
+    /// index knows the tar's size; a zstd layer of unknown tar size is null (the load path decodes it).
     /// </summary>
     private static async Task<Descriptor?> DeliveredLayerAsync(IImageSource source, Descriptor layer, Digest diffId, CancellationToken ct)
     {
         var compression = MediaTypes.LayerCompressionOf(layer.MediaType);
-        if (compression is LayerCompression.Gzip or LayerCompression.None) return layer;
-        if (compression is not { } other || source.LayerCache is not { } cache) return null;
+        if (compression is LayerCompression.None) return layer;
+        // Experimental (S3LO_PULL_GZIP=decode): gzip decoded here too, the daemon spared its one-core gunzip.
+        var gzipAsIs = compression is LayerCompression.Gzip ? layer : null;
+        if (gzipAsIs is not null && Environment.GetEnvironmentVariable(GzipEnvironmentVariable) != "decode") return layer;
+        if (compression is not { } other || source.LayerCache is not { } cache) return gzipAsIs;
         var known = await cache.FindLayerAsync(diffId, other, ct).ConfigureAwait(false);
-        if (known is not { TarSize: { } tarSize } || known.Blob.Digest != layer.Digest) return null;
+        if (known is not { TarSize: { } tarSize } || known.Blob.Digest != layer.Digest) return gzipAsIs;
         return new Descriptor { MediaType = MediaTypes.OciLayer, Digest = diffId.ToString(), Size = tarSize };
     }
 
