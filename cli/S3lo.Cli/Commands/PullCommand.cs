@@ -1,12 +1,14 @@
 using Cocona;
 using S3lo.Cli.Hosting;
 using S3lo.Cli.Output;
+using S3lo.Core.Bucket;
 using S3lo.Core.Errors;
 using S3lo.Core.Oci;
 using S3lo.Core.References;
 using S3lo.Core.Transfer;
 using S3lo.Core.Transports;
 using S3lo.Docker.Daemon;
+using S3lo.Docker.Engine;
 using static S3lo.Cli.Output.TerminalText;
 
 namespace S3lo.Cli.Commands;
@@ -38,7 +40,8 @@ public sealed class PullCommand(CommandRunner runner, BucketReferences reference
             var target = await transports.OpenDestinationAsync(session, context.Token);
             var reader = await transports.OpenSourceAsync(session, context.Token);
             var observer = context.CreateObserver("pull");
-            var report = await engine.TransferAsync(reader, target, new TransferOptions
+            var report = await ViaDaemonPullAsync(reader, session.Destination.RepoTag!, wanted, observer, context)
+                ?? await engine.TransferAsync(reader, target, new TransferOptions
             {
                 Platform = wanted,
                 PlatformIsExplicit = platform is not null,
@@ -60,4 +63,14 @@ public sealed class PullCommand(CommandRunner runner, BucketReferences reference
             }
             return ExitCodes.Success;
         });
+
+    /// <summary>A bucket's image pulled by the local daemon itself from a throwaway loopback registry; null: load it instead.</summary>
+    private static async Task<TransferReport?> ViaDaemonPullAsync(IImageSource reader, string repoTag, PlatformSpec wanted, ITransferObserver observer, CommandContext context)
+    {
+        var host = DockerHost.FromEnvironmentVariables();
+        if (reader is not BucketImageSource || !DaemonRegistryPull.Enabled(host)) return null;
+        var colon = repoTag.LastIndexOf(':');
+        using var daemon = new DockerClient(host);
+        return await new DaemonRegistryPull(daemon, context.Logger).TryAsync(reader, repoTag[..colon], repoTag[(colon + 1)..], wanted, observer, context.Token);
+    }
 }

@@ -9,7 +9,7 @@ namespace S3lo.Core.Transfer;
 /// data; at that point the compressed stream is read on to its end, which is where a verifying stream
 /// under it checks the blob's digest — so the tar's end is reached only for a verified blob.
 /// </summary>
-internal sealed class DecodedReadStream(Stream compressed, LayerCompression compression) : ReadOnlyStream
+public sealed class DecodedReadStream(Stream compressed, LayerCompression compression) : ReadOnlyStream
 {
     private readonly Stream _decoder = LayerCompressor.OpenDecompressor(compressed, compression);
     private long _position;

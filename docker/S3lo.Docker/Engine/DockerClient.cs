@@ -138,6 +138,50 @@ public sealed class DockerClient : IDisposable
         return ParseLoadResponse(body);
     }
 
+    /// <summary>
+    /// <c>POST /images/create?fromImage=</c>: the daemon pulls <paramref name="repository"/> at
+    /// <paramref name="tagOrDigest"/> from its registry, <paramref name="registryAuth"/> (the base64 JSON of
+    /// <c>X-Registry-Auth</c>) given to it. Every progress message goes to <paramref name="onMessage"/> as it
+    /// arrives; an error message fails the call with the daemon's words.
+    /// </summary>
+    public async Task PullImageAsync(string repository, string tagOrDigest, string? registryAuth, Action<DockerJsonMessage> onMessage, CancellationToken ct)
+    {
+        var path = $"images/create?fromImage={Uri.EscapeDataString(repository)}&tag={Uri.EscapeDataString(tagOrDigest)}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        if (registryAuth is not null) request.Headers.TryAddWithoutValidation("X-Registry-Auth", registryAuth);
+        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, image: null, ct).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        using var lines = new StreamReader(stream, Encoding.UTF8);
+        while (await lines.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            DockerJsonMessage? message;
+            try
+            {
+                message = JsonSerializer.Deserialize(line, DockerJsonContext.Default.DockerJsonMessage);
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+            if (message is null) continue;
+            var error = message.ErrorDetail?.Message ?? message.Error;
+            if (!string.IsNullOrEmpty(error)) throw new S3loException($"the Docker daemon could not pull the image: {OneLine(error)}");
+            onMessage(message);
+        }
+    }
+
+    /// <summary><c>DELETE /images/{name}?noprune=1</c>: removes one reference only, never the layers of an image still named otherwise; false when there was no such reference.</summary>
+    public async Task<bool> UntagImageAsync(string reference, CancellationToken ct)
+    {
+        var path = $"images/{PathName(reference)}?noprune=1";
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, image: null, ct).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary><c>POST /images/{name}/tag</c>: names <paramref name="source"/> <c>repository:tag</c>.</summary>
     public async Task TagImageAsync(string source, string repository, string tag, CancellationToken ct)
     {

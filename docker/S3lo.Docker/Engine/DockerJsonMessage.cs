@@ -3,10 +3,19 @@ using System.Text.Json.Serialization;
 namespace S3lo.Docker.Engine;
 
 /// <summary>One line of a streamed daemon response (load, pull): progress text or an error.</summary>
-internal sealed record DockerJsonMessage
+public sealed record DockerJsonMessage
 {
+    [JsonPropertyName("id")] public string? Id { get; init; }
+    [JsonPropertyName("progressDetail")] public DockerProgressDetail? ProgressDetail { get; init; }
     [JsonPropertyName("stream")] public string? Stream { get; init; }
     [JsonPropertyName("status")] public string? Status { get; init; }
     [JsonPropertyName("error")] public string? Error { get; init; }
     [JsonPropertyName("errorDetail")] public DockerErrorBody? ErrorDetail { get; init; }
+}
+
+/// <summary>Bytes so far of one layer's download or extraction in a pull's progress messages.</summary>
+public sealed record DockerProgressDetail
+{
+    [JsonPropertyName("current")] public long? Current { get; init; }
+    [JsonPropertyName("total")] public long? Total { get; init; }
 }
