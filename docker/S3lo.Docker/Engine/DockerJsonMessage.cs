@@ -7,6 +7,15 @@ internal sealed record DockerJsonMessage
 {
     [JsonPropertyName("stream")] public string? Stream { get; init; }
     [JsonPropertyName("status")] public string? Status { get; init; }
+    [JsonPropertyName("id")] public string? Id { get; init; }
+    [JsonPropertyName("progressDetail")] public DockerProgressDetail? ProgressDetail { get; init; }
     [JsonPropertyName("error")] public string? Error { get; init; }
     [JsonPropertyName("errorDetail")] public DockerErrorBody? ErrorDetail { get; init; }
+}
+
+/// <summary>The numbers under a progress message: bytes done of total (total is 0 when unknown).</summary>
+internal sealed record DockerProgressDetail
+{
+    [JsonPropertyName("current")] public long Current { get; init; }
+    [JsonPropertyName("total")] public long Total { get; init; }
 }
