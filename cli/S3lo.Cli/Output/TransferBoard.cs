@@ -97,7 +97,7 @@ public sealed class TransferBoard(string action, Func<TimeSpan> clock)
         lock (_lock) return [.. _rows];
     }
 
-    /// <summary>The total line: "push: 2/5 done, 165 MB of 300 MB, 45 MB/s, 3.6 s".</summary>
+    /// <summary>The total line: "push: 2/5 blobs, 165 MB of 300 MB, 45 MB/s, 3.6 s".</summary>
     public string TotalLine()
     {
         lock (_lock)
@@ -107,6 +107,9 @@ public sealed class TransferBoard(string action, Func<TimeSpan> clock)
             var finished = _rows.Count(r => r.Finished is not null && (r.Skipped || r.Moves));
             var counted = _rows.Count(r => r.Skipped || r.Moves);
             var moved = movers.Sum(r => Math.Min(r.Moved, r.Total));
+            // Before any blob moves (a push's export): how many layers are being read.
+            if (counted == 0)
+                return $"{Action}: {_rows.Count(r => r.Finished is null)} in progress, {_rows.Count(r => r.Finished is not null)} done, {TransferText.Duration(now)}";
             var text = $"{Action}: {finished}/{counted} blobs, {Sizes.Human(moved)} of {Sizes.Human(movers.Sum(r => r.Total))}";
             if (_firstMove is { } first && moved > 0 && TransferText.Rate(moved, now - first) is { } rate) text += ", " + rate;
             if (ImageWork is not null) text += $", {ImageWork} ({TransferText.Duration(now - ImageStarted)})";

@@ -140,4 +140,17 @@ public sealed class TtyProgressViewTests
             "aaaaaaaaaaaa  loading      50 B / 100 B\n" +
             "push: 0/1 blobs, 100 B of 100 B, 33 B/s, loading into the Docker daemon (2.0 s), 3.0 s\n"));
     }
+
+    [Test]
+    public void BeforeAnyBlobMovesTheTotalCountsLayersInProgress()
+    {
+        _board.Phase(A, 30_000_000, TransferPhase.Exporting);
+        _board.Phase(B, 30_000_000, TransferPhase.Exporting);
+        _now = TimeSpan.FromSeconds(1.2);
+        _board.Complete(B);
+
+        _view.Draw();
+
+        Assert.That(_out.ToString(), Does.EndWith("\npush: 1 in progress, 1 done, 1.2 s\n"));
+    }
 }
