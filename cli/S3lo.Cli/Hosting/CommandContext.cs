@@ -47,8 +47,12 @@ public sealed class CommandContext : IDisposable
     /// <summary>Progress lines drawn in place (only on a terminal, never in CI or with --no-progress); messages always reach stderr.</summary>
     public bool ShowsProgress => Progress == ProgressMode.Tty;
 
-    /// <summary>The transfer's observer on stderr; <c>Finish</c> it before printing the result.</summary>
-    internal ConsoleTransferObserver CreateObserver(string action) => ConsoleTransferObserver.ForConsole(action, Progress, Logger);
+    /// <summary>
+    /// The transfer's observer on stderr; <c>Finish</c> it before printing the result. A transfer that is only a
+    /// step of the command (scan's fetch) logs no plain lines.
+    /// </summary>
+    internal ConsoleTransferObserver CreateObserver(string action, bool logsBlobs = true) =>
+        ConsoleTransferObserver.ForConsole(action, Progress == ProgressMode.Plain && !logsBlobs ? ProgressMode.None : Progress, Logger);
 
     public void Dispose() => _cancellation.Dispose();
 }
