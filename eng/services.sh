@@ -96,9 +96,9 @@ install() {
   for g in "${groups[@]}"; do
     case "$g" in
       all)      pkgs+=(docker.io skopeo docker-registry apache2-utils ceph-mon ceph-osd radosgw ceph-common
-                       uuid-runtime iproute2 clang zlib1g-dev time python3-boto3)
+                       uuid-runtime iproute2 clang zlib1g-dev time python3-boto3 tmux)
                 npms+=(azurite@3.37.0 firebase-tools@15.34.2) ;;
-      docker)   pkgs+=(docker.io skopeo) ;;
+      docker)   pkgs+=(docker.io skopeo tmux) ;;
       registry) pkgs+=(docker-registry apache2-utils) ;;
       s3)       pkgs+=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime iproute2) ;;
       azure)    npms+=(azurite@3.37.0) ;;

@@ -21,7 +21,7 @@ public sealed class DirectCommandLineTests
     [Test]
     public void GlobalFlagsAreReadInEverySpelling()
     {
-        var line = DirectCommandLine.TryParse(["inspect", "-o", "json", "s3://b/app:1", "--endpoint=http://127.0.0.1:7480", "--region", "eu-west-1", "-v", "--no-progress", "--timeout", "30s", "--concurrency=3"])!;
+        var line = DirectCommandLine.TryParse(["inspect", "-o", "json", "s3://b/app:1", "--endpoint=http://127.0.0.1:7480", "--region", "eu-west-1", "-v", "--no-progress", "--progress=plain", "--timeout", "30s", "--concurrency=3"])!;
 
         Assert.That(line.Command, Is.EqualTo("inspect"));
         Assert.That(line.Argument, Is.EqualTo("s3://b/app:1"));
@@ -30,6 +30,7 @@ public sealed class DirectCommandLineTests
         Assert.That(line.Options.Region, Is.EqualTo("eu-west-1"));
         Assert.That(line.Options.Verbose, Is.True);
         Assert.That(line.Options.NoProgress, Is.True);
+        Assert.That(line.Options.Progress, Is.EqualTo("plain"));
         Assert.That(line.Options.Timeout, Is.EqualTo("30s"));
         Assert.That(line.Options.Concurrency, Is.EqualTo(3));
     }

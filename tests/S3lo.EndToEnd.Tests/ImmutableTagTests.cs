@@ -35,7 +35,8 @@ public sealed class ImmutableTagTests
         var held = TagDigest(store);
         var history = File.ReadAllBytes(HistoryPath(store));
 
-        var refused = S3loBinary.Run("push", Second, store.Ref("app:1"));
+        // Without progress lines: the error and its hint are all of stderr.
+        var refused = S3loBinary.Run("push", Second, store.Ref("app:1"), "--progress", "none");
 
         Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString);
         Assert.That(refused.StderrLines, Is.EqualTo(new[]
@@ -100,7 +101,7 @@ public sealed class ImmutableTagTests
         var held = TagDigest(store);
         var history = File.ReadAllBytes(HistoryPath(store));
 
-        var refused = S3loBinary.Run("copy", store.Ref("src:second"), store.Ref("app:1"));
+        var refused = S3loBinary.Run("copy", store.Ref("src:second"), store.Ref("app:1"), "--progress", "none");
 
         Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString);
         Assert.That(refused.StderrLines, Is.EqualTo(new[]

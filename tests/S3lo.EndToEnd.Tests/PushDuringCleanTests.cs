@@ -38,7 +38,7 @@ public sealed class PushDuringCleanTests
         File.WriteAllText(marker, $$"""{"run":"e2e-run","started_at":"{{now:yyyy-MM-ddTHH:mm:ssZ}}","expires_at":"{{now.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}}"}""");
 
         // The bucket has every layer: this push exports nothing, and commits app:1 while the clean runs.
-        var push = Task.Run(() => S3loBinary.Run("push", Image, store.Ref("app:1"), "--output", "json"));
+        var push = Task.Run(() => S3loBinary.Run("push", Image, store.Ref("app:1"), "--output", "json", "--progress", "none"));
         var manifest = Path.Combine(store.Root, "manifests", "app", "1", "manifest.json");
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!File.Exists(manifest) && !push.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(50);
@@ -85,7 +85,7 @@ public sealed class PushDuringCleanTests
             ContentBody = $$"""{"run":"e2e-run","started_at":"{{now:yyyy-MM-ddTHH:mm:ssZ}}","expires_at":"{{now.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}}"}""",
         });
 
-        var push = Task.Run(() => S3loBinary.Run(["push", Image, bucket.Ref("app:1"), .. s3, "--output", "json"]));
+        var push = Task.Run(() => S3loBinary.Run(["push", Image, bucket.Ref("app:1"), .. s3, "--output", "json", "--progress", "none"]));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!await ExistsAsync(client, bucket.Name, "manifests/app/1/manifest.json") && !push.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(100);
         await Task.Delay(1000);

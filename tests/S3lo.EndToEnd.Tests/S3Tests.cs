@@ -106,7 +106,8 @@ public sealed class S3Tests
         Assert.That(toS3.ExitCode, Is.EqualTo(0), toS3.ToString);
         var acrossBuckets = S3lo("copy", a.Ref("alpine:3"), b.Ref("mirror/alpine:3"), "--verbose");
         Assert.That(acrossBuckets.ExitCode, Is.EqualTo(0), acrossBuckets.ToString);
-        Assert.That(acrossBuckets.StderrLines.Count(l => l.Contains("server-side")), Is.EqualTo(2), "across buckets: CopyObject for the config and the layer");
+        Assert.That(acrossBuckets.StderrLines.Count(l => l.Contains("bytes) server-side")), Is.EqualTo(2), "across buckets: CopyObject for the config and the layer");
+        Assert.That(acrossBuckets.StderrLines.Count(l => l.StartsWith("copied ") && l.EndsWith(" (server-side)")), Is.EqualTo(2), "plain progress: a line per blob");
         var sameBucket = S3lo("copy", b.Ref("mirror/alpine:3"), b.Ref("mirror/alpine:stable"), "--output", "json");
         Assert.That(JsonDocument.Parse(sameBucket.Stdout).RootElement.GetProperty("blobsCopied").GetInt32(), Is.EqualTo(0), "same bucket: only the manifest");
         var toLocal = S3lo("copy", b.Ref("mirror/alpine:stable"), back.Ref("alpine:3"));

@@ -50,7 +50,7 @@ public sealed class CopyCommand(CommandRunner runner, TransportRegistry transpor
             // The destination first: a source may spool into its staging directory.
             var writer = await transports.OpenDestinationAsync(session, context.Token);
             var reader = await transports.OpenSourceAsync(session, context.Token);
-            var observer = context.CreateObserver("copy");
+            using var observer = context.CreateObserver("copy");
             var report = await engine.TransferAsync(reader, writer, new TransferOptions
             {
                 Platform = wanted,
@@ -59,7 +59,7 @@ public sealed class CopyCommand(CommandRunner runner, TransportRegistry transpor
                 CheckSourceFirst = true,
                 Observer = observer,
             }, context.Token);
-            (observer as ConsoleTransferObserver)?.Finish();
+            observer.Finish();
 
             var (fromText, toText) = (from.Describe(), to.Describe());
             if (!StructuredWriter.TryWrite(context.Format, TransferSummary.From(report, fromText, toText), c => c.TransferSummary))
@@ -70,6 +70,7 @@ public sealed class CopyCommand(CommandRunner runner, TransportRegistry transpor
                 Console.WriteLine($"blobs: {report.BlobsCopied} copied ({Sizes.Human(report.BytesCopied)}), {report.BlobsSkipped} already there"
                     + (report.BlobsRepaired > 0 ? $"; {report.BlobsRepaired} copied again after a concurrent clean" : ""));
                 if (report.SignaturesCopied > 0) Console.WriteLine($"signatures: {report.SignaturesCopied} copied");
+                Console.WriteLine(TransferText.Result("copied", report.BytesCopied, observer.Elapsed));
             }
             return ExitCodes.Success;
         });

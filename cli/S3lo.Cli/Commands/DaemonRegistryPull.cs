@@ -109,6 +109,8 @@ internal sealed class DaemonRegistryPull(DockerClient daemon, ILogger logger)
             if (pulled.Id != configBlob.Digest)
                 throw new S3loException($"the Docker daemon pulled image {pulled.Id}, not {configBlob.Digest}; nothing was tagged");
             await daemon.TagImageAsync(pulled.Id, repository, tag, ct).ConfigureAwait(false);
+            // The same closing line as a load's, whichever way the image went in.
+            observer.ImageDone($"Loaded image: {repository}:{tag}");
             logger.LogDebug("pull: the daemon pulled {Digest} itself from {Host}", servedManifest.Digest, server.Host);
         }
         finally
@@ -255,6 +257,14 @@ internal sealed class DaemonRegistryPull(DockerClient daemon, ILogger logger)
         private readonly Dictionary<string, Descriptor> _byShortId = layers.DistinctBy(l => l.Digest)
             .ToDictionary(l => l.Digest[(l.Digest.IndexOf(':') + 1)..][..12], StringComparer.Ordinal);
         private readonly HashSet<string> _started = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _loading = new(StringComparer.Ordinal);
+
+        private void Start(Descriptor layer, string id)
+        {
+            if (!_started.Add(id)) return;
+            observer.BlobStarted(layer);
+            observer.BlobPhase(layer, TransferPhase.Downloading);
+        }
 
         public void OnMessage(DockerJsonMessage message)
         {
@@ -262,15 +272,22 @@ internal sealed class DaemonRegistryPull(DockerClient daemon, ILogger logger)
             switch (message.Status)
             {
                 case "Downloading":
-                    if (_started.Add(id)) observer.BlobStarted(layer);
-                    if (message.ProgressDetail?.Current is { } current) observer.BlobProgress(layer, current);
+                    Start(layer, id);
+                    if (message.ProgressDetail is { Current: > 0 } downloading) observer.BlobProgress(layer, downloading.Current);
                     break;
                 case "Download complete" or "Verifying Checksum":
-                    if (_started.Add(id)) observer.BlobStarted(layer);
+                    Start(layer, id);
                     observer.BlobProgress(layer, layer.Size);
                     break;
+                case "Extracting":
+                    // The daemon applies the layer as it reads it: the load phase, counted in the blob's bytes.
+                    Start(layer, id);
+                    if (_loading.Count == 0) observer.ImagePhase(TransferPhase.Loading, "the Docker daemon");
+                    if (_loading.Add(id)) observer.BlobPhase(layer, TransferPhase.Loading);
+                    if (message.ProgressDetail is { Current: > 0 } extracting) observer.BlobProgress(layer, extracting.Current);
+                    break;
                 case "Pull complete":
-                    if (_started.Add(id)) observer.BlobStarted(layer);
+                    Start(layer, id);
                     observer.BlobCompleted(layer);
                     break;
                 case "Already exists":

@@ -36,13 +36,14 @@ internal sealed class ImageArchives(TransportRegistry transports, TransferEngine
         await using var session = Session(from, archive, platform, context);
         var writer = await transports.OpenDestinationAsync(session, context.Token);
         var reader = await transports.OpenSourceAsync(session, context.Token);
+        using var observer = context.CreateObserver("fetch", logsBlobs: false);
         await engine.TransferAsync(reader, writer, new TransferOptions
         {
             Platform = platform,
             PlatformIsExplicit = platformIsExplicit,
             Concurrency = context.Options.Concurrency,
             CheckSourceFirst = true,
-            Observer = context.CreateObserver("fetch"),
+            Observer = observer,
         }, context.Token);
     }
 

@@ -39,7 +39,7 @@ public sealed class PullCommand(CommandRunner runner, BucketReferences reference
             // The daemon first: without it nothing can be pulled, whatever the bucket holds.
             var target = await transports.OpenDestinationAsync(session, context.Token);
             var reader = await transports.OpenSourceAsync(session, context.Token);
-            var observer = context.CreateObserver("pull");
+            using var observer = context.CreateObserver("pull");
             var report = await ViaDaemonPullAsync(reader, session.Destination.RepoTag!, wanted, observer, context)
                 ?? await engine.TransferAsync(reader, target, new TransferOptions
             {
@@ -49,8 +49,9 @@ public sealed class PullCommand(CommandRunner runner, BucketReferences reference
                 // Buckets answer HEAD cheaply: find a missing blob before the daemon sees a byte.
                 CheckSourceFirst = true,
                 Observer = observer,
+                MovePhase = TransferPhase.Downloading,
             }, context.Token);
-            (observer as ConsoleTransferObserver)?.Finish();
+            observer.Finish();
 
             var summary = TransferSummary.From(report, source.ToString(), session.Destination.RepoTag!);
             if (!StructuredWriter.TryWrite(context.Format, summary, c => c.TransferSummary))
@@ -60,6 +61,7 @@ public sealed class PullCommand(CommandRunner runner, BucketReferences reference
                 Console.WriteLine(report.Commit.Unchanged
                     ? "the daemon already had this image; tagged it"
                     : $"blobs: {report.BlobsCopied} loaded ({Sizes.Human(report.BytesCopied)})");
+                Console.WriteLine(TransferText.Result("pulled", report.BytesCopied, observer.Elapsed));
             }
             return ExitCodes.Success;
         });

@@ -32,6 +32,7 @@ public sealed class PushCommand(CommandRunner runner, BucketReferences reference
             var layerCompression = ParseCompression(compression);
             if (string.IsNullOrWhiteSpace(localImage)) throw new UsageException("the local image name is empty", "write e.g. s3lo push myapp:1.0 " + destination);
 
+            var started = System.Diagnostics.Stopwatch.StartNew();
             async Task<(TransferReport, DockerDaemonSource)> PushOnceAsync()
             {
                 await using var session = new TransportSession
@@ -48,15 +49,9 @@ public sealed class PushCommand(CommandRunner runner, BucketReferences reference
                 // The daemon first: without it there is nothing to push, whatever the bucket says.
                 var source = (DockerDaemonSource)await transports.OpenSourceAsync(session, context.Token);
                 var target = await transports.OpenDestinationAsync(session, context.Token);
-                var observer = context.CreateObserver("push");
-                try
-                {
-                    return (await engine.TransferAsync(source, target, new TransferOptions { Concurrency = context.Options.Concurrency, Observer = observer }, context.Token), source);
-                }
-                finally
-                {
-                    (observer as ConsoleTransferObserver)?.Finish();
-                }
+                using var observer = context.CreateObserver("push");
+                var options = new TransferOptions { Concurrency = context.Options.Concurrency, Observer = observer, MovePhase = TransferPhase.Uploading };
+                return (await engine.TransferAsync(source, target, options, context.Token), source);
             }
 
             TransferReport report;
@@ -91,6 +86,7 @@ public sealed class PushCommand(CommandRunner runner, BucketReferences reference
                     + (source.Exported ? "" : "; image not exported (bucket had every layer)")
                     + (report.BlobsRepaired > 0 ? $"; {report.BlobsRepaired} uploaded again after a concurrent clean" : "")
                     + (report.Commit.Unchanged ? "; tag unchanged" : ""));
+                Console.WriteLine(TransferText.Result("pushed", report.BytesCopied, started.Elapsed));
             }
             return ExitCodes.Success;
         });

@@ -11,9 +11,11 @@ public sealed class CommandContext : IDisposable
 {
     private readonly CancellationTokenSource _cancellation;
 
-    private CommandContext(GlobalOptions options, OutputFormat format, TimeSpan? timeout, CancellationToken appToken, ILoggerFactory loggers)
+    private CommandContext(GlobalOptions options, OutputFormat format, TimeSpan? timeout, ProgressMode progress, CancellationToken appToken,
+        ILoggerFactory loggers)
     {
         Options = options;
+        Progress = progress;
         Format = format;
         Timeout = timeout;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(appToken);
@@ -35,14 +37,22 @@ public sealed class CommandContext : IDisposable
         TimeSpan? timeout = options.Timeout is null ? null : Durations.Parse(options.Timeout, "--timeout");
         if (options.Concurrency is < 1 or > 256)
             throw new UsageException($"--concurrency must be between 1 and 256, not {options.Concurrency}", "the default is 8; raise it for many small layers on a fast link");
-        return new CommandContext(options, format, timeout, appToken, loggers);
+        var progress = ProgressModes.Resolve(options.Progress, options.NoProgress, !Console.IsErrorRedirected, Environment.GetEnvironmentVariable);
+        return new CommandContext(options, format, timeout, progress, appToken, loggers);
     }
 
-    /// <summary>Progress bars only on a terminal, never in CI or with --no-progress; messages always reach stderr.</summary>
-    public bool ShowsProgress => !Options.NoProgress && !Console.IsErrorRedirected
-        && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    /// <summary>--progress resolved: tty on a terminal outside CI, plain in a log, none with --no-progress.</summary>
+    public ProgressMode Progress { get; }
 
-    public ITransferObserver CreateObserver(string action) => new ConsoleTransferObserver(action, ShowsProgress, Logger);
+    /// <summary>Progress lines drawn in place (only on a terminal, never in CI or with --no-progress); messages always reach stderr.</summary>
+    public bool ShowsProgress => Progress == ProgressMode.Tty;
+
+    /// <summary>
+    /// The transfer's observer on stderr; <c>Finish</c> it before printing the result. A transfer that is only a
+    /// step of the command (scan's fetch) logs no plain lines.
+    /// </summary>
+    internal ConsoleTransferObserver CreateObserver(string action, bool logsBlobs = true) =>
+        ConsoleTransferObserver.ForConsole(action, Progress == ProgressMode.Plain && !logsBlobs ? ProgressMode.None : Progress, Logger);
 
     public void Dispose() => _cancellation.Dispose();
 }

@@ -26,6 +26,7 @@ public sealed record DirectCommandLine(string Command, string Argument, GlobalOp
         ["-o"] = true,
         ["--verbose"] = false,
         ["-v"] = false,
+        ["--progress"] = true,
         ["--no-progress"] = false,
         ["--timeout"] = true,
         ["--concurrency"] = true,
@@ -67,6 +68,7 @@ public sealed record DirectCommandLine(string Command, string Argument, GlobalOp
             case "--region": options.Region = value; break;
             case "--output" or "-o": options.Output = value!; break;
             case "--verbose" or "-v": options.Verbose = true; break;
+            case "--progress": options.Progress = value; break;
             case "--no-progress": options.NoProgress = true; break;
             case "--timeout": options.Timeout = value; break;
             case "--concurrency":

@@ -21,7 +21,11 @@ public sealed class GlobalOptions : ICommandParameterSet
     [HasDefaultValue]
     public bool Verbose { get; set; }
 
-    [Option("no-progress", Description = "no progress bars")]
+    [Option("progress", Description = "auto (default), tty (a line per layer), plain (a line per finished blob) or none", ValueName = "MODE")]
+    [HasDefaultValue]
+    public string? Progress { get; set; }
+
+    [Option("no-progress", Description = "no progress (same as --progress none)")]
     [HasDefaultValue]
     public bool NoProgress { get; set; }
 

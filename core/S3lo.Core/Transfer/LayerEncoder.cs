@@ -26,9 +26,10 @@ public sealed class LayerEncoder : IAsyncDisposable
     private readonly object _directoryGate = new();
     private bool _directoryCreated;
 
-    internal LayerEncoder(IImageDestination destination, string workDirectory)
+    internal LayerEncoder(IImageDestination destination, string workDirectory, ITransferObserver observer)
     {
         _destination = destination;
+        Observer = observer;
         _formats = destination.Layers;
         _cache = destination.LayerCache;
         Directory = workDirectory;
@@ -42,6 +43,9 @@ public sealed class LayerEncoder : IAsyncDisposable
 
     /// <summary>For reading a source outside a transfer (to look at it): layers are kept as plain tars, nothing is reused.</summary>
     public static LayerEncoder Plain(string parentDirectory) => new(PrivateTemp.DirectoryPath(parentDirectory, "read"));
+
+    /// <summary>Where exporting and compressing a layer are reported.</summary>
+    public ITransferObserver Observer { get; } = NullTransferObserver.Instance;
 
     /// <summary>How new layers are stored.</summary>
     public LayerCompression Compression => _formats.Preferred;
@@ -57,11 +61,16 @@ public sealed class LayerEncoder : IAsyncDisposable
     public Task<byte[]?> TryReadConfigAsync(Digest config, CancellationToken ct) =>
         _cache?.TryReadConfigAsync(config, ct) ?? Task.FromResult<byte[]?>(null);
 
-    /// <summary>Starts encoding a layer tar of exactly <paramref name="tarSize"/> bytes as it streams in.</summary>
-    public LayerEncoding Begin(long tarSize)
+    /// <summary>
+    /// Starts encoding a layer tar of exactly <paramref name="tarSize"/> bytes as it streams in; <paramref name="name"/>
+    /// (a digest the source knows the layer by, such as its archive entry's) names it in progress until it is encoded.
+    /// </summary>
+    public LayerEncoding Begin(long tarSize, string? name = null)
     {
         var path = NewPath();
-        return new LayerEncoding(this, new CompressedBlobWriter(path, Compression, tarSize), path, tarSize);
+        var exported = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = name ?? Path.GetFileNameWithoutExtension(path), Size = tarSize };
+        Observer.BlobPhase(exported, TransferPhase.Exporting);
+        return new LayerEncoding(this, new CompressedBlobWriter(path, Compression, tarSize), path, tarSize, exported);
     }
 
     /// <summary>Encodes a tar already on disk (it looked known while streaming, and was not); the tar file is consumed.</summary>
@@ -70,6 +79,7 @@ public sealed class LayerEncoder : IAsyncDisposable
         if (_encodedByTar.TryGetValue(diffId, out var done)) return done;
         var tarSize = new FileInfo(tarPath).Length;
         var path = NewPath();
+        var tar = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = diffId.ToString(), Size = tarSize };
         Descriptor blob;
         if (Compression == LayerCompression.None)
         {
@@ -78,8 +88,11 @@ public sealed class LayerEncoder : IAsyncDisposable
         }
         else
         {
+            Observer.BlobPhase(tar, TransferPhase.Compressing);
             blob = await LayerCompressor.CompressFileAsync(tarPath, path, Compression, ct).ConfigureAwait(false);
             File.Delete(tarPath);
+            Observer.BlobProgress(tar, tarSize);
+            Observer.BlobCompleted(tar);
         }
         Add(diffId, tarSize, blob, path, offer: false);
         return blob;

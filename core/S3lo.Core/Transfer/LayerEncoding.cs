@@ -11,17 +11,21 @@ public sealed class LayerEncoding : IAsyncDisposable
     private readonly CompressedBlobWriter _writer;
     private readonly string _path;
     private readonly long _tarSize;
+    private readonly Descriptor _exported;
     private bool _completed;
 
-    internal LayerEncoding(LayerEncoder owner, CompressedBlobWriter writer, string path, long tarSize)
+    internal LayerEncoding(LayerEncoder owner, CompressedBlobWriter writer, string path, long tarSize, Descriptor exported)
     {
         _owner = owner;
         _writer = writer;
         _path = path;
         _tarSize = tarSize;
+        _exported = exported;
+        Input = new ProgressWriteStream(writer.Input, n => owner.Observer.BlobProgress(exported, n));
     }
 
-    public Stream Input => _writer.Input;
+    /// <summary>Where the tar is written; what arrives is reported as exported.</summary>
+    public Stream Input { get; }
 
     /// <summary>
     /// Finishes the layer whose tar hashed to <paramref name="diffId"/> (the caller hashed what it wrote) and
@@ -31,6 +35,7 @@ public sealed class LayerEncoding : IAsyncDisposable
     {
         var blob = await _writer.CompleteAsync(ct).ConfigureAwait(false);
         _completed = true;
+        _owner.Observer.BlobCompleted(_exported);
         if (await _owner.FindReusableAsync(diffId, ct).ConfigureAwait(false) is { } stored)
         {
             File.Delete(_path);

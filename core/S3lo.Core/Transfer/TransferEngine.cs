@@ -17,14 +17,15 @@ public sealed class TransferEngine
         var counters = new Counters();
         var uploadedEarly = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         await using var encoder = new LayerEncoder(destination, PrivateTemp.DirectoryPath(
-            (destination as IFileBlobDestination)?.StagingDirectory ?? Path.GetTempPath(), "encode"));
+            (destination as IFileBlobDestination)?.StagingDirectory ?? Path.GetTempPath(), "encode"), options.Observer);
         (source as ILayerTarSource)?.EncodeLayersWith(encoder);
         var root = await ResolveRootAsync(source, destination, encoder, options, counters, uploadedEarly, ct).ConfigureAwait(false);
         var selection = await new PlatformSelector(source, options).SelectAsync(root, ct).ConfigureAwait(false);
         if (options.CheckSourceFirst) await CheckSourceAsync(source, CollectBlobs(selection.Images), options, ct).ConfigureAwait(false);
         await using var delivery = await LayerDelivery.PlanAsync(source, destination, selection, ct).ConfigureAwait(false);
         var blobs = CollectBlobs(delivery.Images);
-        await destination.PrepareAsync(new TransferPlan(delivery.Root, delivery.Images, blobs.Select(b => b.Descriptor).ToList()), ct).ConfigureAwait(false);
+        await destination.PrepareAsync(new TransferPlan(delivery.Root, delivery.Images, blobs.Select(b => b.Descriptor).ToList())
+            { Observer = options.Observer }, ct).ConfigureAwait(false);
 
         await Parallel.ForEachAsync(blobs, Parallelism(options, ct), async (blob, token) =>
         {
@@ -35,7 +36,7 @@ public sealed class TransferEngine
                 options.Observer.BlobSkipped(blob.Descriptor);
                 return;
             }
-            await CopyBlobAsync(source, destination, blob, encoder, delivery, options.Observer, token).ConfigureAwait(false);
+            await CopyBlobAsync(source, destination, blob, encoder, delivery, options, token).ConfigureAwait(false);
             counters.Copied(blob.Descriptor.Size);
         }).ConfigureAwait(false);
 
@@ -50,7 +51,7 @@ public sealed class TransferEngine
         {
             if (destination is ICommitRecheck recheck)
                 repaired = await BlobRepair.RunAsync(recheck, commit, selection.ChildManifests, blobs.Select(b => (b.Descriptor, b.Role)).ToList(),
-                    (blob, role, token) => CopyBlobAsync(source, destination, new PlannedBlob(blob, role), encoder, delivery, options.Observer, token),
+                    (blob, role, token) => CopyBlobAsync(source, destination, new PlannedBlob(blob, role), encoder, delivery, options, token),
                     destination, options.Observer, ct).ConfigureAwait(false);
             await LayerLearning.RecordAsync(source, destination, encoder, delivery, options.Observer, ct).ConfigureAwait(false);
         }
@@ -93,7 +94,7 @@ public sealed class TransferEngine
                     options.Observer.BlobSkipped(descriptor);
                     return;
                 }
-                await CopyBlobAsync(source, destination, new PlannedBlob(descriptor, "layer"), encoder, null, options.Observer, token).ConfigureAwait(false);
+                await CopyBlobAsync(source, destination, new PlannedBlob(descriptor, "layer"), encoder, null, options, token).ConfigureAwait(false);
             }
             catch
             {
@@ -128,10 +129,12 @@ public sealed class TransferEngine
     }
 
     private static async Task CopyBlobAsync(IImageSource source, IImageDestination destination, PlannedBlob blob, LayerEncoder encoder,
-        LayerDelivery? delivery, ITransferObserver observer, CancellationToken ct)
+        LayerDelivery? delivery, TransferOptions options, CancellationToken ct)
     {
         var descriptor = blob.Descriptor;
+        var observer = options.Observer;
         observer.BlobStarted(descriptor);
+        observer.BlobPhase(descriptor, options.MovePhase);
         // An encoded file moved into the destination is gone: a blob copied again after a commit comes from the source.
         if (encoder.FileFor(descriptor.Digest) is { } encoded && File.Exists(encoded))
         {
@@ -172,7 +175,12 @@ public sealed class TransferEngine
     private static async Task PutAsync(IImageDestination destination, Descriptor descriptor, Stream opened, string role, ITransferObserver observer, CancellationToken ct)
     {
         await using var verified = new VerifyingReadStream(opened, Digest.Parse(descriptor.Digest), descriptor.Size, $"{role} {descriptor.Digest}");
-        await using var counted = new ProgressReadStream(verified, n => observer.BlobProgress(descriptor, n));
+        await using var counted = new ProgressReadStream(verified, n =>
+        {
+            observer.BlobProgress(descriptor, n);
+            // The digest is checked as the last byte is read; the destination then stores the blob.
+            if (n == descriptor.Size) observer.BlobPhase(descriptor, TransferPhase.Verifying);
+        });
         await destination.PutBlobAsync(descriptor, counted, ct).ConfigureAwait(false);
         observer.BlobCompleted(descriptor);
     }

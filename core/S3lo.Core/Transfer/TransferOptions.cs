@@ -20,4 +20,7 @@ public sealed record TransferOptions
     public bool CheckSourceFirst { get; init; }
 
     public ITransferObserver Observer { get; init; } = NullTransferObserver.Instance;
+
+    /// <summary>The phase a blob moving from source to destination is in, as the command words it: uploading (push), downloading (pull).</summary>
+    public TransferPhase MovePhase { get; init; } = TransferPhase.Copying;
 }

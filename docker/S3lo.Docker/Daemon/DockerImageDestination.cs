@@ -32,6 +32,8 @@ public sealed class DockerImageDestination : IImageDestination
     private readonly object _gate = new();
     private readonly CancellationTokenSource _abort = new();
     private LoadableImage? _image;
+    private ITransferObserver _observer = NullTransferObserver.Instance;
+    private DaemonLoadProgress? _loading;
     private Pipe? _pipe;
     private DockerArchiveImageWriter? _writer;
     private Task<DockerLoadResult>? _load;
@@ -59,6 +61,7 @@ public sealed class DockerImageDestination : IImageDestination
     {
         if (_image is not null) throw new InvalidOperationException("PrepareAsync was called already");
         _image = LoadableImage.From(plan, Target);
+        _observer = plan.Observer;
         var existing = await _client.InspectImageAsync(_image.Config.Digest, ct).ConfigureAwait(false);
         if (existing is not null && existing.Id == _image.Config.Digest)
         {
@@ -69,7 +72,9 @@ public sealed class DockerImageDestination : IImageDestination
         PrivateTemp.CreateDirectory(_workDirectory);
         _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipePauseBytes, resumeWriterThreshold: PipeResumeBytes, useSynchronizationContext: false));
         _writer = new DockerArchiveImageWriter(_image, _pipe.Writer.AsStream(leaveOpen: true), _workDirectory, "", Target);
-        _load = _client.LoadImageAsync(_pipe.Reader.AsStream(leaveOpen: true), _abort.Token);
+        var writer = _writer;
+        _loading = new DaemonLoadProgress(_image, () => writer.Config, _observer);
+        _load = _client.LoadImageAsync(_pipe.Reader.AsStream(leaveOpen: true), _loading.Report, _abort.Token);
         _loadEnded = _load.ContinueWith(OnLoadEnded, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
@@ -134,7 +139,9 @@ public sealed class DockerImageDestination : IImageDestination
             {
                 await _writer!.CompleteAsync(null, null, linked.Token).ConfigureAwait(false);
                 await _pipe!.Writer.CompleteAsync().ConfigureAwait(false);
+                _observer.ImagePhase(TransferPhase.Loading, Target);
                 result = await _load!.WaitAsync(ct).ConfigureAwait(false);
+                _loading!.Finish(result);
             }
             catch (Exception e)
             {

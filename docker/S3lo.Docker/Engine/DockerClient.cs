@@ -124,18 +124,29 @@ public sealed class DockerClient : IDisposable
     /// and reports what the daemon loaded. The daemon unpacks the whole upload before loading anything, so a
     /// stream that fails midway loads nothing. The caller owns (and disposes) the stream.
     /// </summary>
-    public async Task<DockerLoadResult> LoadImageAsync(Stream tarStream, CancellationToken ct)
+    public Task<DockerLoadResult> LoadImageAsync(Stream tarStream, CancellationToken ct) => LoadImageAsync(tarStream, null, ct);
+
+    /// <summary>
+    /// <see cref="LoadImageAsync(Stream, CancellationToken)"/>, reporting each layer as the daemon applies it
+    /// (the response is read as it streams; no line may exceed the JSON limit).
+    /// </summary>
+    public async Task<DockerLoadResult> LoadImageAsync(Stream tarStream, Action<DockerLoadProgress>? progress, CancellationToken ct)
     {
         var content = new StreamContent(new NonClosingStream(tarStream), 1024 * 1024);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
-        var request = new HttpRequestMessage(HttpMethod.Post, "images/load?quiet=1") { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, "images/load?quiet=0") { Content = content };
         if (!tarStream.CanSeek) request.Headers.TransferEncodingChunked = true;
         // The tar comes from a download that may pause to resume, and the daemon answers only after unpacking it all.
         request.Options.Set(IdleTimeoutHandler.AnswerOnly, true);
         using var response = await SendAsync(request, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, image: null, ct).ConfigureAwait(false);
-        var body = await ReadCappedAsync(response.Content, MaxJsonResponseBytes, "image load response", ct).ConfigureAwait(false);
-        return ParseLoadResponse(body);
+        var messages = new DockerLoadMessages();
+        await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        await foreach (var line in JsonLines.ReadAsync(body, MaxJsonResponseBytes, "image load response", ct).ConfigureAwait(false))
+        {
+            if (messages.Read(line.Span) is { } layer) progress?.Invoke(layer);
+        }
+        return messages.Result();
     }
 
     /// <summary>
@@ -204,33 +215,9 @@ public sealed class DockerClient : IDisposable
 
     internal static DockerLoadResult ParseLoadResponse(ReadOnlySpan<byte> body)
     {
-        const string loadedId = "Loaded image ID: ";
-        const string loadedName = "Loaded image: ";
-        var ids = new List<Digest>();
-        var names = new List<string>();
-        foreach (var range in body.Split((byte)'\n'))
-        {
-            var line = body[range].Trim(" \r\t"u8);
-            if (line.IsEmpty) continue;
-            DockerJsonMessage? message;
-            try
-            {
-                message = JsonSerializer.Deserialize(line, DockerJsonContext.Default.DockerJsonMessage);
-            }
-            catch (JsonException)
-            {
-                continue; // not a JSON message: nothing the daemon meant as a result or an error
-            }
-            var error = message?.ErrorDetail?.Message ?? message?.Error;
-            if (!string.IsNullOrEmpty(error)) throw new S3loException($"the Docker daemon could not load the image: {OneLine(error)}");
-            var text = message?.Stream?.Trim();
-            if (text is null) continue;
-            if (text.StartsWith(loadedId, StringComparison.Ordinal) && Digest.TryParse(text[loadedId.Length..].Trim(), out var id)) ids.Add(id);
-            else if (text.StartsWith(loadedName, StringComparison.Ordinal)) names.Add(text[loadedName.Length..].Trim());
-        }
-        if (ids.Count == 0 && names.Count == 0)
-            throw new S3loException("the Docker daemon reported no loaded image");
-        return new DockerLoadResult(ids, names);
+        var messages = new DockerLoadMessages();
+        foreach (var range in body.Split((byte)'\n')) messages.Read(body[range]);
+        return messages.Result();
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)

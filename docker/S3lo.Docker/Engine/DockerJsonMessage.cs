@@ -13,9 +13,9 @@ public sealed record DockerJsonMessage
     [JsonPropertyName("errorDetail")] public DockerErrorBody? ErrorDetail { get; init; }
 }
 
-/// <summary>Bytes so far of one layer's download or extraction in a pull's progress messages.</summary>
+/// <summary>The numbers under a progress message (a layer's download, extraction or load): bytes done of total (total is 0 when unknown).</summary>
 public sealed record DockerProgressDetail
 {
-    [JsonPropertyName("current")] public long? Current { get; init; }
-    [JsonPropertyName("total")] public long? Total { get; init; }
+    [JsonPropertyName("current")] public long Current { get; init; }
+    [JsonPropertyName("total")] public long Total { get; init; }
 }

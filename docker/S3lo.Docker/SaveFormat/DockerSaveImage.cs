@@ -44,7 +44,7 @@ internal sealed class DockerSaveImage
             SkipKnownBlob = reusable.ContainsKey,
             OpenCopy = start => knownSizes.Contains(start.Size) || LayerMagic.Sniff(start.Head.Span) != LayerCompression.None
                 ? null
-                : new EncodingCopy(encoder.Begin(start.Size), encoded),
+                : new EncodingCopy(encoder.Begin(start.Size, ProgressName(start.Name)), encoded),
         };
         var contents = await DockerArchiveReader.ReadAsync(save, spoolDirectory, options, ct).ConfigureAwait(false);
 
@@ -75,6 +75,18 @@ internal sealed class DockerSaveImage
         var image = new DockerSaveImage(contents.ConfigBytes, Manifest(contents.ConfigDigest, contents.ConfigBytes.Length, layers), contents.RepoTags);
         foreach (var (digest, path) in files) image._storedFiles[digest] = path;
         return image;
+    }
+
+    /// <summary>
+    /// What a layer is called while it is exported: its blob digest in an OCI-layout save (docker 25 and later: the
+    /// diff ID <c>docker image inspect</c> lists), the hex directory of a classic save; null for any other name.
+    /// </summary>
+    internal static string? ProgressName(string entry)
+    {
+        var parts = entry.Split('/');
+        var hex = parts is ["blobs", _, var h] ? h : parts.Length == 2 ? parts[0] : null;
+        if (hex is not { Length: 64 } || !hex.All(char.IsAsciiHexDigitLower)) return null;
+        return (parts[0] == "blobs" ? parts[1] : "sha256") + ":" + hex;
     }
 
     /// <summary>The OCI manifest of a docker image: its config as is, its layers as stored.</summary>
