@@ -41,7 +41,7 @@ run() { # run NAME SCRIPT ARGS...: its report to $TMP/NAME.log and stderr; a fai
   log "$name: $*"
   if ! bash "$@" >"$TMP/$name.log" 2>&1; then
     tail -n 5 "$TMP/$name.log" | sed "s/^/speed: $name: /" >&2
-    log "$name FAILED: its rows are missing below"
+    log "$name exited non-zero: rows it did not reach show n/a below"
   fi
   cat "$TMP/$name.log" >&2
 }
@@ -64,6 +64,8 @@ bench_result startup-version-ms "$(startup_ms "$S3LO" --version)"
 bench_result startup-list-ms "$(startup_ms "$S3LO" list "local://$STORE/")"
 bench_result startup-inspect-ms "$(startup_ms "$S3LO" inspect "local://$STORE/alpine:latest")"
 command -v skopeo >/dev/null && bench_result startup-skopeo-version-ms "$(startup_ms skopeo --version)"
+# what starting any process costs on this machine: the floor under every start-up figure
+bench_result startup-true-ms "$(startup_ms /bin/true)"
 
 # ------------------------------------------------------------------ the benches
 run push-pull "$ROOT/eng/bench/push-pull.sh" --size-mb "$SIZE_MB" --rounds "$ROUNDS" --compression gzip,zstd,none
@@ -101,6 +103,7 @@ row "s3lo --version, ms" startup-version-ms "<=" 10
 row "list of a local store, ms" startup-list-ms "<=" 20
 row "inspect on a local store, ms" startup-inspect-ms "<=" 20
 row "skopeo --version, ms (reference)" startup-skopeo-version-ms ">=" 0
+row "/bin/true, ms (process start floor)" startup-true-ms ">=" 0
 row "copy registry -> oci: / skopeo" copy-oci/skopeo "<=" 1.0
 row "copy registry -> local store / skopeo" copy-store/skopeo "<=" 1.0
 row "Ceph push speed / raw PutObject" ceph-push-speed/raw ">=" 0.9

@@ -15,7 +15,8 @@ namespace S3lo.Docker.Daemon;
 /// </summary>
 public sealed class DockerDaemonSource(DockerClient client, string image, PlatformSpec? platform = null) : DockerSaveSource
 {
-    private const long ExportReadAheadBytes = 32L * 1024 * 1024;
+    // 16 MiB, allocated once: enough to cover a layer's file writes, flat however big the layer.
+    private const int ExportReadAheadChunks = 16;
 
     public override string Name => $"docker-daemon:{image}";
 
@@ -46,7 +47,7 @@ public sealed class DockerDaemonSource(DockerClient client, string image, Platfo
         DockerSaveImage exported;
         // Read ahead: the daemon tars layers from disk and stalls whenever its socket buffer is full, so
         // it keeps producing while a layer is hashed and written here.
-        await using (var export = new ReadAheadStream(await client.ExportImageAsync(inspect.Id, null, ct).ConfigureAwait(false), ExportReadAheadBytes))
+        await using (var export = new ReadAheadStream(await client.ExportImageAsync(inspect.Id, null, ct).ConfigureAwait(false), ExportReadAheadChunks))
             exported = await ReadSaveAsync(export, encoder, reusable, null, null, ct).ConfigureAwait(false);
         var exportedConfig = exported.Root.Manifest!.Config.Digest;
         if (exportedConfig != configDigest.ToString())
