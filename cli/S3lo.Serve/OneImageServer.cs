@@ -1,11 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace S3lo.Serve;
 
@@ -19,10 +15,10 @@ public sealed class OneImageServer : IAsyncDisposable
 {
     private const string Challenge = "Basic realm=\"s3lo-pull\"";
 
-    private readonly WebApplication _app;
+    private readonly KestrelApp _app;
     private readonly Handler _handler;
 
-    private OneImageServer(WebApplication app, Handler handler, int port)
+    private OneImageServer(KestrelApp app, Handler handler, int port)
     {
         _app = app;
         _handler = handler;
@@ -53,45 +49,21 @@ public sealed class OneImageServer : IAsyncDisposable
     public static async Task<OneImageServer> StartAsync(string repository, ServedImageManifest manifest, IReadOnlyDictionary<string, ServedImageBlob> blobs,
         Action<Exception> onBlobFailure, CancellationToken ct)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0);
-        });
-        var app = builder.Build();
         var handler = new Handler(repository, manifest, blobs, onBlobFailure, Random(16), Random(32));
-        ((IApplicationBuilder)app).Run(handler.HandleAsync);
-        try
-        {
-            await app.StartAsync(ct).ConfigureAwait(false);
-        }
-        catch
+        var app = await KestrelApp.StartAsync(kestrel => kestrel.Listen(IPAddress.Loopback, 0), handler.HandleAsync, TimeSpan.FromSeconds(2), ct)
+            .ConfigureAwait(false);
+        if (app.Address is not { } bound)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            throw;
+            throw new InvalidOperationException("Kestrel reported no address");
         }
-        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("Kestrel reported no address");
-        return new OneImageServer(app, handler, new Uri(bound).Port);
+        return new OneImageServer(app, handler, bound.Port);
     }
 
     /// <summary>A random lowercase hex string of <paramref name="bytes"/> bytes (a name, a user, a password).</summary>
     public static string Random(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
 
-    public async ValueTask DisposeAsync()
-    {
-        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await _app.StopAsync(grace.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            await _app.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     private sealed class Handler(string repository, ServedImageManifest manifest, IReadOnlyDictionary<string, ServedImageBlob> blobs,
         Action<Exception> onBlobFailure, string user, string password)

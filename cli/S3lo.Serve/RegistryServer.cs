@@ -14,8 +14,7 @@ using S3lo.Core.Serving;
 namespace S3lo.Serve;
 
 /// <summary>
-/// Kestrel serving one bucket as an OCI Distribution registry. The empty builder keeps the
-/// binary small: no configuration files, no routing, no logging providers — one request delegate that
+/// Kestrel (<see cref="KestrelApp"/>) serving one bucket as an OCI Distribution registry: one request delegate that
 /// counts and logs every request, answers /healthz, checks basic auth, then serves /metrics or hands
 /// the request to <see cref="RegistryEndpoints"/> (which parses the path itself: names contain slashes).
 /// </summary>
@@ -24,9 +23,9 @@ public sealed class RegistryServer : IAsyncDisposable
     private const string HealthPath = "/healthz";
     private const string MetricsPath = "/metrics";
 
-    private readonly WebApplication _app;
+    private readonly KestrelApp _app;
 
-    private RegistryServer(WebApplication app, Uri address)
+    private RegistryServer(KestrelApp app, Uri address)
     {
         _app = app;
         Address = address;
@@ -37,56 +36,26 @@ public sealed class RegistryServer : IAsyncDisposable
 
     public static async Task<RegistryServer> StartAsync(RegistryReader reader, RegistryServerSettings settings, ServeAccess access, ILogger logger, CancellationToken ct)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(settings.Host, settings.Port, listen =>
-            {
-                if (access.Certificate is { } certificate)
-                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, ServerCertificateChain = access.Intermediates });
-            });
-        });
-        var app = builder.Build();
         var pipeline = new Pipeline(
             new RegistryEndpoints(reader, settings, logger),
             access.Users is { } users ? new BasicAuthentication(users) : null,
             new ServeMetrics(reader),
             await HealthEndpoint.StartAsync(reader.Bucket.Store, ct).ConfigureAwait(false),
             settings.AccessLog);
-        ((IApplicationBuilder)app).Run(pipeline.HandleAsync);
-        try
-        {
-            await app.StartAsync(ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        // in-flight blob streams get a few seconds to finish when the server stops, then are cut
+        var app = await KestrelApp.StartAsync(kestrel => kestrel.Listen(settings.Host, settings.Port, listen =>
+            {
+                if (access.Certificate is { } certificate)
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, ServerCertificateChain = access.Intermediates });
+            }), pipeline.HandleAsync, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
         var scheme = access.Certificate is null ? "http" : "https";
-        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        var address = bound is not null ? new Uri(bound) : new Uri($"{scheme}://{FormatHost(settings.Host)}:{settings.Port}");
-        return new RegistryServer(app, address);
+        return new RegistryServer(app, app.Address ?? new Uri($"{scheme}://{FormatHost(settings.Host)}:{settings.Port}"));
     }
 
     private static string FormatHost(IPAddress host) =>
         host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host.ToString();
 
-    public async ValueTask DisposeAsync()
-    {
-        // in-flight blob streams get a few seconds to finish, then are cut
-        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await _app.StopAsync(grace.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            await _app.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     private sealed class Pipeline(RegistryEndpoints endpoints, BasicAuthentication? authentication, ServeMetrics metrics, HealthEndpoint health, bool accessLog)
     {
