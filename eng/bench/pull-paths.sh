@@ -65,27 +65,10 @@ trap 'exit 130' INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # ------------------------------------------------------------------ image (as eng/bench/push-pull.sh builds it)
-rand() { if command -v openssl >/dev/null; then openssl rand "$1"; else head -c "$1" /dev/urandom; fi; }
-TEXT=$TMP/text.blk
-awk 'BEGIN { for (i = 0; i < 9000; i++)
-  printf "%08d INFO s3lo.bench[%d]: pushed layer sha256:%08x%08x in %d ms (the quick brown fox)\n",
-         i, i % 97, i * 2654435761 % 4294967296, i * 40503 % 65536, i * 7919 % 1000 }' >"$TEXT"
-truncate -s 655360 "$TEXT"
-gen_file() { local i; for ((i = 0; i < $2; i++)); do rand 393216; cat "$TEXT"; done >"$1"; }
-
+# shellcheck source=bench-image.sh
+. "$ROOT/eng/bench/bench-image.sh"
 log "building $IMG: $LAYERS layers of $LAYER_MB MB (docker $DOCKER_VERSION)"
-mkdir -p "$TMP/base/data" "$TMP/ctx"
-gen_file "$TMP/base/data/layer0.bin" "$LAYER_MB"
-tar -C "$TMP/base" -cf - data | docker import - "$BASE" >/dev/null
-rm -rf "$TMP/base"
-{
-  echo "FROM $BASE"
-  for ((i = 1; i < LAYERS; i++)); do gen_file "$TMP/ctx/layer$i.bin" "$LAYER_MB"; echo "COPY layer$i.bin /data/layer$i.bin"; done
-} >"$TMP/ctx/Dockerfile"
-DOCKER_BUILDKIT=0 docker build -q -t "$IMG" "$TMP/ctx" >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "docker build failed"; }
-rm -rf "$TMP/ctx"
-read -r NLAYERS IMG_BYTES < <(docker image inspect -f '{{len .RootFS.Layers}} {{.Size}}' "$IMG")
-IMG_ID=$(docker image inspect -f '{{.Id}}' "$IMG")
+build_bench_image
 docker rmi "$BASE" >/dev/null
 
 # ------------------------------------------------------------------ the stores and the registries

@@ -65,39 +65,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ------------------------------------------------------------------ image
-rand() { # rand BYTES -> stdout
-  if command -v openssl >/dev/null; then openssl rand "$1"; else head -c "$1" /dev/urandom; fi
-}
-# 1 MiB blocks of 384 KiB random + 640 KiB log-like text (the same text in every block):
-# gzip -6 makes ~2.0x of it (the text alone ~5.5x)
-TEXT=$TMP/text.blk
-awk 'BEGIN { for (i = 0; i < 9000; i++)
-  printf "%08d INFO s3lo.bench[%d]: pushed layer sha256:%08x%08x in %d ms (the quick brown fox)\n",
-         i, i % 97, i * 2654435761 % 4294967296, i * 40503 % 65536, i * 7919 % 1000 }' >"$TEXT"
-truncate -s 655360 "$TEXT"
-gen_file() { # gen_file PATH MB
-  local i
-  for ((i = 0; i < $2; i++)); do rand 393216; cat "$TEXT"; done >"$1"
-}
-
+# shellcheck source=bench-image.sh
+. "$ROOT/eng/bench/bench-image.sh"
 t0=$SECONDS
 log "building $IMG: $LAYERS layers of $LAYER_MB MB (docker $DOCKER_VERSION)"
-mkdir -p "$TMP/base/data" "$TMP/ctx"
-gen_file "$TMP/base/data/layer0.bin" "$LAYER_MB"
-tar -C "$TMP/base" -cf - data | docker import - "$BASE" >/dev/null
-rm -rf "$TMP/base"
-{
-  echo "FROM $BASE"
-  for ((i = 1; i < LAYERS; i++)); do
-    gen_file "$TMP/ctx/layer$i.bin" "$LAYER_MB"
-    echo "COPY layer$i.bin /data/layer$i.bin"
-  done
-} >"$TMP/ctx/Dockerfile"
-DOCKER_BUILDKIT=0 docker build -q -t "$IMG" "$TMP/ctx" >"$TMP/build.log" 2>&1 \
-  || { cat "$TMP/build.log" >&2; die "docker build failed"; }
-rm -rf "$TMP/ctx"
-read -r NLAYERS IMG_BYTES < <(docker image inspect -f '{{len .RootFS.Layers}} {{.Size}}' "$IMG")
-IMG_ID=$(docker image inspect -f '{{.Id}}' "$IMG")
+build_bench_image
 log "built $IMG: $NLAYERS layers, $((IMG_BYTES / 1048576)) MB, in $((SECONDS - t0)) s"
 if [ "$BUILD_ONLY" = 1 ]; then
   docker image inspect -f '{{range .RootFS.Layers}}{{println .}}{{end}}' "$IMG"
